@@ -1,0 +1,1 @@
+"""Field finders: rule components that read application fields from page text."""

@@ -1,0 +1,1 @@
+"""Prefect flows, the watcher, the working-day calendar and the command line."""

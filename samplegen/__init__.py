@@ -1,0 +1,1 @@
+"""Sample document generator: realistic contracts and guarantees with ground truth."""

@@ -1,0 +1,1 @@
+"""Outgoing documents: render, sign (PAdES), verify; the development PKI."""

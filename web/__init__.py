@@ -1,0 +1,1 @@
+"""FastAPI screens: review station and personal cabinet."""
