@@ -165,7 +165,8 @@ class Guarantee:
     contract: Contract
     purpose: str
     list_goods: bool
-    commitments: bool = True
+    end_use_commitment: bool = True
+    no_reexport_commitment: bool = True
 
 
 @dataclass

@@ -216,20 +216,23 @@ def guarantee_blocks(rng: random.Random, g: Guarantee, layout: str) -> list:
                 ("от", None), (c_date_s, "contract_date"), (", предназначены для конечного пользователя", None),
                 (g.end_user_name, "end_user_name"), (f"({g.end_user_address})", None),
                 ("и будут использоваться исключительно для заявленных целей:", None), (purpose, "declared_end_use"), (".", None)]
-        commit = "Конечный пользователь обязуется использовать товары только в заявленных целях. Товары не будут реэкспортированы в третьи страны без согласия уполномоченного органа Республики Казахстан."
+        commit = ("Конечный пользователь обязуется использовать товары только в заявленных целях.",
+                  "Товары не будут реэкспортированы в третьи страны без согласия уполномоченного органа Республики Казахстан.")
         valid = "Настоящее гарантийное обязательство действительно до"
     elif lang == "kk":
         body = [(g.authority, None), ("осы арқылы", None), (c_date_s, "contract_date"), ("№", None), (c.number, "contract_number"),
                 ("келісімшарт бойынша жеткізілетін тауарлар соңғы пайдаланушыға —", None), (g.end_user_name, "end_user_name"),
                 (f"({g.end_user_address})", None), ("арналғанына және тек мәлімделген мақсатта:", None), (purpose, "declared_end_use"),
                 ("пайдаланылатынына кепілдік береді.", None)]
-        commit = "Соңғы пайдаланушы тауарларды тек мәлімделген мақсатта пайдалануға міндеттенеді. Тауарлар Қазақстан Республикасының уәкілетті органының келісімінсіз үшінші елдерге қайта экспортталмайды."
+        commit = ("Соңғы пайдаланушы тауарларды тек мәлімделген мақсатта пайдалануға міндеттенеді.",
+                  "Тауарлар Қазақстан Республикасының уәкілетті органының келісімінсіз үшінші елдерге қайта экспортталмайды.")
         valid = "Осы кепілдік міндеттеме мына күнге дейін жарамды:"
     else:
         body = [("The", None), (g.authority, None), ("hereby certifies that the goods supplied under Contract No.", None), (c.number, "contract_number"),
                 ("dated", None), (c_date_s, "contract_date"), ("are intended for the end user", None), (g.end_user_name, "end_user_name"),
                 (f"({g.end_user_address})", None), ("and will be used solely for", None), (purpose, "declared_end_use"), (".", None)]
-        commit = "The end user undertakes to use the goods only for the declared purpose. The goods will not be re-exported to third countries without the consent of the authorised body of the Republic of Kazakhstan."
+        commit = ("The end user undertakes to use the goods only for the declared purpose.",
+                  "The goods will not be re-exported to third countries without the consent of the authorised body of the Republic of Kazakhstan.")
         valid = "This guarantee is valid until"
     blocks.append(Para(body))
     if g.list_goods:
@@ -241,7 +244,9 @@ def guarantee_blocks(rng: random.Random, g: Guarantee, layout: str) -> list:
                          [(gl.control_code, t + "control_list_code")], [(F.unit_text(rng, gl.unit_code, lang), t + "unit_code")],
                          [(F.quantity_text(rng, gl.quantity, lang), t + "quantity")]])
         blocks.append(Table(h[:6], rows, [0.06, 0.38, 0.18, 0.16, 0.1, 0.12]))
-    blocks.append(Para([(commit, None)]))
+    said = " ".join(text for text, given in zip(commit, (g.end_use_commitment, g.no_reexport_commitment)) if given)
+    if said:
+        blocks.append(Para([(said, None)]))
     if g.valid_until:
         blocks.append(Para([(valid, None), (F.date_text(rng, g.valid_until, lang), "guarantee_valid_until"), (".", None)]))
     sign = {"ru": "Уполномоченное лицо: ____________________", "kk": "Уәкілетті тұлға: ____________________", "en": "Authorised official: ____________________"}[lang]

@@ -112,7 +112,7 @@ def _truth_fields(doc_type: str, content) -> tuple[dict, list[dict]]:
             "issuing_authority": g.authority, "issuing_country": g.country,
             "end_user_name": g.end_user_name, "contract_number": c.number,
             "contract_date": c.date.isoformat(), "declared_end_use": g.purpose,
-            "end_use_commitment": g.commitments, "no_reexport_commitment": g.commitments,
+            "end_use_commitment": g.end_use_commitment, "no_reexport_commitment": g.no_reexport_commitment,
         }
         if g.valid_until:
             f["guarantee_valid_until"] = g.valid_until.isoformat()
@@ -135,7 +135,8 @@ def build_document(rng: random.Random, plan: DocPlan, contract: Contract | None,
     else:
         base = contract or random_contract(rng, plan.language)
         content = random_guarantee(rng, plan.language, base)
-        content.commitments = rng.random() > 0.08
+        content.end_use_commitment = rng.random() > 0.08
+        content.no_reexport_commitment = rng.random() > 0.08
         blocks = guarantee_blocks(rng, content, plan.layout)
     style = Style(family=rng.choice(["DejaVuSerif", "NotoSerif", "LiberationSerif", "DejaVuSans", "NotoSans", "LiberationSans"]))
     first = render(blocks, style)

@@ -1,0 +1,218 @@
+"""Goods lines: every TN VED code printed in a document anchors one line; its
+name, control-list code, unit, quantity and value come from the same table row
+(cells split by gaps, wrapped names gathered from the rows around it) or from
+the same clause of prose."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from extractors import normalise as N
+from extractors.fields.common import Hit, make
+from extractors.text import Row, Text
+
+LETTERS = re.compile(r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]{2,}")
+HEADER_WORDS = re.compile(r"наименован|description|атауы|код\s+тн|hs\s+code|тн\s+коды|кол-?во|qty|quantity|саны|"
+                          r"ед\.\s*изм|unit|өлш|сумма|amount|сомасы|цена|price|бағасы|контрол|control|бақылау", re.I)
+UNIT_RX = re.compile(r"(?<![\w])(шт\.?|штук\w*|дана|pcs\.?|pieces?|units?|кг|kg|т|t|тонн\w*|tonnes?|л|l|м²|m²|кв\.\s*м|sq\.\s*m|м|m|"
+                     r"пар\w*|pairs?|жұп|тыс\.\s*шт\.?|мың\s+дана|thousand\s+pcs|компл\w*|sets?)(?![\w])", re.I)
+VALUE_WORDS = r"(?:на\s+сумму|сумм\w*|стоимост\w*|сомасы|for\s+the\s+amount\s+of|amount|value|totalling|total)"
+LABEL_NOISE = re.compile(r"\(?\s*(?:код\w*\s+(?:тн\s*вэд|по\s+списку\s+контроля)\w*|тн\s*вэд(?:\s+еаэс)?|еаэо\s+сэқ\s+тн\s+коды|"
+                         r"hs\s+code|бақылау\s+тізімі(?:\s+бойынша)?\s+коды|control\s+list\s+(?:entry|no\.?|code)|в\s+количестве|"
+                         r"количество|quantity)\s*[:\-]?", re.I)
+
+
+def _cell_text(row: Row, a: int, b: int) -> str:
+    return " ".join(w.text for w in row.words[a:b])
+
+
+def _cell_span(text: Text, ri: int, row: Row, a: int, b: int) -> tuple[int, int]:
+    base = text.row_starts[ri]
+    start = base + row.starts[a]
+    end = base + row.starts[b - 1] + len(row.words[b - 1].text)
+    return start, end
+
+
+def _is_header(row: Row) -> bool:
+    return len(HEADER_WORDS.findall(row.text)) >= 2
+
+
+def _table_line(text: Text, ri: int, code_cell: int, lang: str) -> dict | None:
+    row = text.rows[ri]
+    if len(row.cells) < 3:
+        return None
+    line: dict = {}
+    numbers: list[tuple[int, Hit]] = []
+    name_cell = None
+    for ci, (a, b) in enumerate(row.cells):
+        s, e = _cell_span(text, ri, row, a, b)
+        cell = text.string[s:e]
+        if ci == code_cell:
+            continue
+        cc = N.find_control_codes(cell)
+        if cc and "control_list_code" not in line and len(cell) <= 24:
+            cs, ce, v = cc[0]
+            line["control_list_code"] = Hit(v, s + cs, s + ce, 0.92)
+            continue
+        u = N.unit_code(cell)
+        if u and "unit_code" not in line:
+            line["unit_code"] = Hit(u, s, e, 0.9, raw=cell)
+            continue
+        num = N.parse_number(cell) if re.fullmatch(r"[\d\s.,'’]+", cell.strip()) else None
+        if num is not None:
+            numbers.append((ci, Hit(num, s, e, 0.9)))
+            continue
+        if LETTERS.search(cell) and (name_cell is None or len(cell) > len(name_cell[2])):
+            name_cell = (ci, (s, e), cell)
+    # Quantity is the first number right of the unit or code; the line value is the last number.
+    nums = [h for ci, h in numbers if ci > 0 or len(row.cells) < 5]
+    if nums and nums[0].value.isdigit() and len(nums) >= 1 and numbers and numbers[0][0] == 0 and len(numbers) > 1:
+        nums = [h for _, h in numbers[1:]]  # the first column is the line number
+    if nums:
+        q = nums[0]
+        line["quantity"] = Hit(N.quantity(text.string[q.start:q.end]) or q.value, q.start, q.end, 0.88)
+    if len(nums) >= 2:
+        v = nums[-1]
+        line["value"] = Hit(N.money(text.string[v.start:v.end]) or v.value, v.start, v.end, 0.88)
+    if name_cell is not None:
+        line["name"] = _gather_name(text, ri, name_cell)
+    return line
+
+
+def _gather_name(text: Text, ri: int, name_cell) -> Hit:
+    """A wrapped name cell continues on rows above/below inside the same column."""
+    ci, (s, e), cell = name_cell
+    row = text.rows[ri]
+    a, b = row.cells[ci]
+    x0 = min(w.lbox[0] for w in row.words[a:b]) - 4
+    x1 = max(w.lbox[2] for w in row.words[a:b]) + 4
+    parts_before, parts_after = [], []
+    start, end = s, e
+    for step, bucket in ((-1, parts_before), (1, parts_after)):
+        j = ri + step
+        while 0 <= j < len(text.rows) and abs(j - ri) <= 3:
+            r = text.rows[j]
+            if r.page != row.page or _is_header(r) or N.find_tnved(r.text):
+                break
+            inside = [w for w in r.words if w.lbox[0] >= x0 - 30 and w.lbox[2] <= x1 + 60]
+            if not inside or len(inside) != len(r.words) or abs(r.top - (text.rows[j - step].top)) > 3 * r.height:
+                break
+            bucket.append(" ".join(w.text for w in inside))
+            if step < 0:
+                start = text.row_starts[j] + r.starts[r.words.index(inside[0])]
+            else:
+                end = text.row_starts[j] + r.starts[r.words.index(inside[-1])] + len(inside[-1].text)
+            j += step
+    value = " ".join(list(reversed(parts_before)) + [cell] + parts_after)
+    return Hit(" ".join(value.split()), start, end, 0.85)
+
+
+def _prose_line(text: Text, cs: int, ce: int) -> dict:
+    """Fields of one goods clause around a TN VED code at [cs, ce)."""
+    s = text.string
+    # The clause: from the previous item marker or sentence end to the next one.
+    head = s[max(0, cs - 300):cs]
+    marks = [m.end() for m in re.finditer(r"(?:^|\n|\s)\d{1,2}\.\d{1,2}\.?\s|[.;:]\s*\n|\.\s+(?=[А-ЯA-ZӘҒҚҢӨҰҮІ])", head)]
+    start = cs - len(head) + (marks[-1] if marks else 0)
+    tail = s[ce:ce + 400]
+    stop = re.search(r"\n\s*\d{1,2}\.\d{1,2}\.?\s|\.\s*\n|\.\s+(?=[А-ЯA-ZӘҒҚҢӨҰҮІ]\w+\s)|;\s*\n", tail)
+    end = ce + (stop.start() if stop else len(tail))
+    clause = s[start:end]
+    line: dict = {}
+    cc = N.find_control_codes(clause)
+    if cc:
+        a, b, v = cc[0]
+        line["control_list_code"] = Hit(v, start + a, start + b, 0.9)
+    for m in re.finditer(r"(\d[\d\s.,]*?)\s*(" + UNIT_RX.pattern + r")", clause, re.I):
+        q = N.quantity(m.group(1))
+        u = N.unit_code(m.group(2))
+        if q and u and not (start + m.start(1) >= cs and start + m.start(1) < ce):
+            line["quantity"] = Hit(q, start + m.start(1), start + m.start(1) + len(m.group(1).rstrip()), 0.88)
+            line["unit_code"] = Hit(u, start + m.start(2), start + m.end(2), 0.88, raw=m.group(2))
+            break
+    vm = re.search(VALUE_WORDS + r"\s*(?:of\s+)?([\d][\d\s.,'’]*\d)", clause, re.I)
+    if vm:
+        v = N.money(vm.group(1))
+        if v:
+            line["value"] = Hit(v, start + vm.start(1), start + vm.end(1), 0.88)
+    # The name: the longest stretch of words before the code that is not a label or a number.
+    name_zone = s[start:cs]
+    en = re.search(r"(?:pcs\.?|units?|kg|pieces|t|l|m|sets?|pairs)\s+of\s+(.+)$", name_zone, re.I | re.S)
+    if en:
+        name_zone_start = start + en.start(1)
+        name_zone = en.group(1)
+    else:
+        name_zone_start = start
+    cut = LABEL_NOISE.search(name_zone)
+    if cut:
+        name_zone = name_zone[:cut.start()]
+    m = re.match(r"[\s\d.)\-–—]*", name_zone)
+    a = m.end() if m else 0
+    b = len(name_zone.rstrip(" ,;:(—–-\n"))
+    if b - a >= 3 and LETTERS.search(name_zone[a:b]):
+        line["name"] = Hit(" ".join(name_zone[a:b].split()), name_zone_start + a, name_zone_start + b, 0.8)
+    return line
+
+
+TNVED_LABEL = re.compile(r"тн\s*вэд|тн\s+коды|hs\s*code|h\.s\.|harmoni[sz]ed|commodity\s+code|тарифн|cn\s+code", re.I)
+NOT_A_CODE = re.compile(r"(?:№|N[o°]\.?|#|сч[её]т\w*|account|iban|иик|жск|бин|бсн|bin|iin|иин|тел\w*|tel\w*|phone|факс|fax|swift|бик|бск)[\s:.]*$", re.I)
+
+
+def _plausible_code(text: Text, pos: int, code: str, row: Row) -> bool:
+    """Ten digits are a TN VED code when the nomenclature has them or a label says so,
+    and not when they follow an account, phone or document-number label."""
+    before = text.string[max(0, pos - 30):pos]
+    if NOT_A_CODE.search(before):
+        return False
+    from models.reference import reference
+
+    if reference().is_tnved(code):
+        return True
+    context = text.string[max(0, pos - 80):pos]
+    return bool(TNVED_LABEL.search(context)) or any(N.find_control_codes(row.text))
+
+
+def goods_lines(text: Text, lang: str) -> list[dict]:
+    """Goods lines as dicts of Hits, in document order."""
+    lines = []
+    for ri, row in enumerate(text.rows):
+        codes = N.find_tnved(row.text)
+        if not codes:
+            continue
+        for cs, ce, code in codes:
+            base = text.row_starts[ri]
+            if not _plausible_code(text, base + cs, code, row):
+                continue
+            # Which cell holds the code?
+            code_cell = next((ci for ci, (a, b) in enumerate(row.cells)
+                              if row.starts[a] <= cs < (row.starts[b - 1] + len(row.words[b - 1].text))), 0)
+            line = _table_line(text, ri, code_cell, lang) if len(row.cells) >= 3 else None
+            if not line or "name" not in line:
+                line = _prose_line(text, base + cs, base + ce)
+            line["tnved_code"] = Hit(code, base + cs, base + ce, 0.95)
+            lines.append(line)
+    return lines
+
+
+def line_sum(lines: list[dict]) -> str | None:
+    values = [ln["value"].value for ln in lines if "value" in ln]
+    if not values or len(values) != len(lines):
+        return None
+    return f"{sum(Decimal(v) for v in values):.2f}"
+
+
+def to_contract(text: Text, lines: list[dict], validate) -> list[dict]:
+    out = []
+    for ln in lines:
+        item = {}
+        for key in ("name", "tnved_code", "control_list_code", "unit_code", "quantity", "value"):
+            if key in ln:
+                issues = validate(key, ln)
+                hit = ln[key]
+                if issues:
+                    hit.weight *= 0.5
+                found = make(text, hit, issues)
+                if found:
+                    item[key] = found
+        out.append(item)
+    return out

@@ -1,0 +1,132 @@
+"""Names of parties, end users and addresses: from labelled rows ("Продавец: …",
+"End user: …") or from the preamble of a contract ("…, именуемое в дальнейшем
+«Продавец»")."""
+from __future__ import annotations
+
+import re
+
+from extractors.fields.common import Hit, trim
+from extractors.fields.nlp import organisations
+from extractors.text import Text
+
+ROLE_LABELS = {
+    "seller": r"(?:продав(?:ец|ца)|поставщик|seller|supplier|vendor|сатушы|жеткізуші|exporter|экспортер)",
+    "buyer": r"(?:покупател[ья]|buyer|purchaser|customer|сатып\s+алушы|importer|импортер)",
+}
+# "именуемое в дальнейшем «Продавец»", "hereinafter referred to as the "Seller"", "бұдан әрі «Сатушы» деп"
+ROLE_MENTION = r"(?:именуем\w*\s+в\s+дальнейшем|hereinafter(?:\s+referred\s+to)?(?:\s+as)?(?:\s+the)?|бұдан\s+әрі|далее)\s*[«\"“]?\s*"
+NAME_STOP = re.compile(r"\s*(?:\(|,\s*(?:адрес|address|мекенжайы|именуем|hereinafter|бұдан|в\s+лице|represented|registered|located|расположен)|;|\n\s*\d+\.|\s{3})", re.I)
+NAME_CHARS = " ,;:—–-()«»\"\n"
+
+
+def _org_in(text: Text, start: int, end: int, lang: str) -> Hit | None:
+    for s, e, _ in organisations(text.string[start:end], lang):
+        return Hit(" ".join(text.string[start + s:start + e].split()), start + s, start + e, 0.95)
+    return None
+
+
+def _cut_name(text: Text, start: int, limit: int) -> Hit | None:
+    seg = text.string[start:limit]
+    m = NAME_STOP.search(seg)
+    end = start + (m.start() if m else len(seg))
+    s, e = trim(text, start, end, NAME_CHARS)
+    if e - s < 3:
+        return None
+    value = " ".join(text.string[s:e].split())
+    if value.endswith(".") and not re.search(r"\b(?:Ltd|Inc|Co|Corp|S\.A|A\.S|d\.o\.o|S\.A\.E|Bhd|No)\.$", value):
+        value = value[:-1]
+        e -= 1
+    return Hit(value, s, e, 0.8)
+
+
+def labelled_name(text: Text, label: str, lang: str) -> Hit | None:
+    """`Label: Name` on a row (forms, tables of parties)."""
+    rx = re.compile(r"(?:^|\n)[ \t]*" + label + r"\s*[:\-–—]?[ \t]*", re.I)
+    for m in rx.finditer(text.string):
+        row_end = text.string.find("\n", m.end())
+        row_end = len(text.string) if row_end < 0 else row_end
+        if m.end() >= row_end:  # the value may sit on the next row
+            nxt = text.string.find("\n", row_end + 1)
+            row_end = len(text.string) if nxt < 0 else nxt
+        hit = _org_in(text, m.end(), row_end, lang) or _cut_name(text, m.end(), row_end)
+        if hit:
+            return hit
+    return None
+
+
+def preamble_party(text: Text, role: str, lang: str) -> Hit | None:
+    """The organisation named just before 'hereinafter the Seller/Buyer'."""
+    rx = re.compile(ROLE_MENTION + ROLE_LABELS[role], re.I)
+    m = rx.search(text.string)
+    if not m:
+        return None
+    window_start = max(0, m.start() - 400)
+    orgs = organisations(text.string[window_start:m.start()], lang)
+    if orgs:
+        s, e, _ = orgs[-1]
+        return Hit(" ".join(text.string[window_start + s:window_start + e].split()), window_start + s, window_start + e, 0.9)
+    # No legal form: the words since the previous clause.
+    head = text.string[window_start:m.start()]
+    cut = max(head.rfind(" и "), head.rfind(" and "), head.rfind(" және "), head.rfind(":"), head.rfind("\n\n"))
+    start = window_start + (cut + 1 if cut >= 0 else 0)
+    for sep in (" и ", " and ", " және "):
+        if text.string.startswith(sep, start - 1):
+            start += len(sep) - 1
+    return _cut_name(text, start, m.start())
+
+
+def party(text: Text, role: str, lang: str) -> Hit | None:
+    return labelled_name(text, ROLE_LABELS[role], lang) or preamble_party(text, role, lang)
+
+
+END_USER_LABEL = r"(?:конечн\w*\s+пользовател\w*|end[\s\-]?user|соңғы\s+пайдаланушы\w*|получател\w*\s+и\s+конечн\w*\s+пользовател\w*)"
+ADDRESS_LABEL = r"(?:адрес|address|мекенжайы|местонахождение|location)"
+
+
+def end_user(text: Text, lang: str) -> tuple[Hit | None, Hit | None]:
+    """(name, address) of the end user."""
+    rx = re.compile(END_USER_LABEL + r"\s*(?:[:\-–—]|\(name\))?\s*", re.I)
+    for m in rx.finditer(text.string):
+        limit = min(len(text.string), m.end() + 300)
+        hit = _cut_name(text, m.end(), limit)
+        if hit is None or len(hit.value) < 4:
+            continue
+        addr = address_after(text, hit.end, lang)
+        return hit, addr
+    return None, None
+
+
+def address_after(text: Text, pos: int, lang: str) -> Hit | None:
+    s = text.string
+    seg = s[pos:pos + 40]
+    m = re.match(r"\s*(?:\(|,?\s*" + ADDRESS_LABEL + r"\s*[:\-–—]?)\s*", seg, re.I)
+    if not m and not seg.lstrip().startswith("\n"):
+        # A form: the address on its own labelled row below.
+        m2 = re.compile(r"(?:^|\n)[ \t]*" + ADDRESS_LABEL + r"[ \t]*[:\-–—]?[ \t]*", re.I).search(s, pos, pos + 200)
+        if not m2:
+            return None
+        start = m2.end()
+        end = s.find("\n", start)
+        end = len(s) if end < 0 else end
+    else:
+        if not m:
+            m2 = re.compile(r"(?:^|\n)[ \t]*" + ADDRESS_LABEL + r"[ \t]*[:\-–—]?[ \t]*", re.I).search(s, pos, pos + 200)
+            if not m2:
+                return None
+            start = m2.end()
+            end = s.find("\n", start)
+            end = len(s) if end < 0 else end
+        else:
+            start = pos + m.end()
+            if "(" in m.group():
+                end = s.find(")", start)
+                end = start + 200 if end < 0 else end
+            else:
+                # Up to the end of the sentence: a full stop before a new line or a numbered clause.
+                tail = s[start:start + 250]
+                stop = re.search(r"\.\s*(?:\n|$)|\.\s+(?=\d+\.\d)|\n\s*\d+\.\d", tail)
+                end = start + (stop.start() if stop else len(tail))
+    a, b = trim(text, start, end, " ,;:—–-()«»\"\n.")
+    if b - a < 4:
+        return None
+    return Hit(" ".join(s[a:b].split()), a, b, 0.85)

@@ -1,0 +1,142 @@
+"""The applicant's certification on a page: a seal (round, oval or rectangular
+stamp) and a handwritten signature, found among the ink that is not text.
+
+Printed words are masked out using the reader's own word boxes; what remains
+is grouped into blobs, and each blob is scored on shape, stroke and colour.
+Logos, QR codes, barcodes and table rules are the usual impostors."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+@dataclass
+class Found:
+    present: bool
+    score: float
+    bbox: tuple[float, float, float, float] | None  # in the raster's pixels
+
+
+@dataclass
+class Blob:
+    box: tuple[int, int, int, int]
+    ink: int
+    fill: float
+    coloured: float
+    ring: float
+    thin: float
+
+
+def ink_masks(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(all ink, coloured ink) as boolean masks."""
+    if img.ndim == 3:
+        hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
+        s, v = hsv[..., 1], hsv[..., 2]
+        gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+        coloured = (s > 70) & (v > 40) & (v < 250)
+        ink = (gray < 160) | coloured
+    else:
+        gray = img
+        coloured = np.zeros(gray.shape, dtype=bool)
+        ink = gray < 150
+    return ink, coloured
+
+
+def _blobs(ink: np.ndarray, coloured: np.ndarray, px_per_in: float) -> list[Blob]:
+    k = max(3, int(px_per_in * 0.06)) | 1
+    joined = cv2.dilate(ink.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    out = []
+    thin_k = np.ones((3, 3), np.uint8)
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        if w < px_per_in * 0.25 and h < px_per_in * 0.25:
+            continue
+        sub = ink[y:y + h, x:x + w] & (labels[y:y + h, x:x + w] == i)
+        cnt = int(sub.sum())
+        if cnt == 0:
+            continue
+        col = float((coloured[y:y + h, x:x + w] & sub).sum()) / cnt
+        # Ring: how much ink lies near the blob's border versus its middle.
+        cy0, cy1, cx0, cx1 = int(h * 0.3), int(h * 0.7), int(w * 0.3), int(w * 0.7)
+        mid = sub[cy0:cy1, cx0:cx1].mean() if cy1 > cy0 and cx1 > cx0 else 0.0
+        border = (sub[: max(1, h // 8)].mean() + sub[-max(1, h // 8):].mean() + sub[:, : max(1, w // 8)].mean() + sub[:, -max(1, w // 8):].mean()) / 4
+        ring = float(border / (mid + 1e-3))
+        # Thin strokes survive little erosion: the share of ink an erosion removes.
+        eroded = cv2.erode(sub.astype(np.uint8), thin_k).sum()
+        thin = 1.0 - float(eroded) / cnt
+        out.append(Blob((int(x), int(y), int(x + w), int(y + h)), cnt, cnt / float(w * h), col, ring, thin))
+    return out
+
+
+def _seal_score(b: Blob, px_per_in: float, page_h: int) -> float:
+    w = (b.box[2] - b.box[0]) / px_per_in
+    h = (b.box[3] - b.box[1]) / px_per_in
+    if not (0.7 <= w <= 2.8 and 0.5 <= h <= 2.8):
+        return 0.0
+    aspect = w / h
+    score = 0.25
+    if 0.75 <= aspect <= 1.35:
+        score += 0.2
+    elif 1.35 < aspect <= 2.2:
+        score += 0.1  # oval and rectangular stamps
+    if 0.05 <= b.fill <= 0.45:
+        score += 0.15
+    if b.ring > 1.3:
+        score += min(0.25, (b.ring - 1.3) * 0.2)
+    score += 0.25 * min(1.0, b.coloured * 2)
+    if b.box[1] < page_h * 0.1:
+        score -= 0.25  # letterhead logos sit at the top
+    if b.fill > 0.5:
+        score -= 0.3  # QR codes and filled logos
+    return max(0.0, min(1.0, score))
+
+
+def _signature_score(b: Blob, px_per_in: float, page_h: int) -> float:
+    w = (b.box[2] - b.box[0]) / px_per_in
+    h = (b.box[3] - b.box[1]) / px_per_in
+    if not (0.35 <= w <= 3.5 and 0.12 <= h <= 1.6):
+        return 0.0
+    aspect = w / max(h, 1e-3)
+    if aspect > 12:
+        return 0.0  # a rule or an underline
+    score = 0.2
+    if b.fill < 0.25:
+        score += 0.2
+    if b.thin > 0.55:
+        score += 0.25
+    if 1.2 <= aspect <= 8:
+        score += 0.15
+    score += 0.2 * min(1.0, b.coloured * 2)
+    if b.box[1] < page_h * 0.12:
+        score -= 0.3
+    return max(0.0, min(1.0, score))
+
+
+def find_marks(img: np.ndarray, px_per_in: float, text_boxes: list[tuple[float, float, float, float]]) -> tuple[Found, Found]:
+    """(seal, signature) on one page raster; `text_boxes` are confidently read words in its pixels."""
+    ink, coloured = ink_masks(img)
+    h, w = ink.shape
+    pad = max(1, int(px_per_in * 0.01))
+    for x0, y0, x1, y1 in text_boxes:
+        ink[max(0, int(y0) - pad):min(h, int(y1) + pad), max(0, int(x0) - pad):min(w, int(x1) + pad)] = False
+    # Long straight rules (tables, signature lines) are not marks.
+    line_len = max(15, int(px_per_in * 0.8))
+    horiz = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((1, line_len), np.uint8)).astype(bool)
+    vert = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((line_len, 1), np.uint8)).astype(bool)
+    ink &= ~(horiz | vert)
+    blobs = _blobs(ink, coloured, px_per_in)
+    seal, sig = Found(False, 0.0, None), Found(False, 0.0, None)
+    for b in blobs:
+        s = _seal_score(b, px_per_in, h)
+        if s > seal.score:
+            seal = Found(s >= 0.6, s, b.box)
+    for b in blobs:
+        if seal.bbox == b.box and seal.present:
+            continue
+        s = _signature_score(b, px_per_in, h)
+        if s > sig.score:
+            sig = Found(s >= 0.6, s, b.box)
+    return seal, sig

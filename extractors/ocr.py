@@ -1,0 +1,186 @@
+"""Tesseract over one page raster: upright it (0/90/180/270), deskew it, read
+words with boxes, and map the boxes back to the raster as it was stored."""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import pytesseract
+from PIL import Image
+
+WORDLIKE = re.compile(r"^[\"«(]?[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]{2,}[-–]?[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]*[.,:;»)\"]*$|^[\d.,/\-%№]+$")
+
+
+@dataclass
+class OcrWord:
+    text: str
+    box: tuple[float, float, float, float]  # in the stored raster's pixels
+    lbox: tuple[float, float, float, float]  # in the upright, deskewed raster's pixels
+    conf: float
+    line: int  # tesseract's block/paragraph/line, as one number
+
+
+@dataclass
+class OcrPage:
+    words: list[OcrWord]
+    rotation: int  # degrees clockwise the stored page was turned to read it
+    skew_deg: float
+    quality: float
+
+
+def to_gray(img: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(img, cv2.COLOR_RGB2GRAY) if img.ndim == 3 else img
+
+
+def estimate_skew(gray: np.ndarray, limit: float = 4.0) -> float:
+    """Skew angle in degrees by projection profiles of ink pixels on a reduced image."""
+    h, w = gray.shape
+    f = min(1.0, 1000.0 / max(w, 1))
+    small = cv2.resize(gray, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA) if f < 1 else gray
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ys, xs = np.nonzero(ink)
+    if len(xs) < 500:
+        return 0.0
+    if len(xs) > 60000:
+        pick = np.random.default_rng(0).choice(len(xs), 60000, replace=False)
+        xs, ys = xs[pick], ys[pick]
+    xs = xs.astype(np.float32)
+    ys = ys.astype(np.float32)
+    bins = int(small.shape[0] * 1.2) + 1
+
+    def score(deg: float) -> float:
+        t = np.deg2rad(deg)
+        proj = ys * np.cos(t) - xs * np.sin(t)
+        hist, _ = np.histogram(proj, bins=bins)
+        return float((hist.astype(np.float64) ** 2).sum())
+
+    best = max(np.arange(-limit, limit + 1e-6, 0.25), key=score)
+    fine = max(np.arange(best - 0.25, best + 0.25 + 1e-6, 0.05), key=score)
+    return float(round(fine, 2))
+
+
+def _rot_matrix(k: int, w: int, h: int) -> np.ndarray:
+    """Affine map of pixel coords for np.rot90(img, -k) (k quarter turns clockwise)."""
+    k %= 4
+    if k == 0:
+        return np.array([[1, 0, 0], [0, 1, 0]], dtype=np.float64)
+    if k == 1:  # clockwise: (x, y) -> (h - y, x)
+        return np.array([[0, -1, h], [1, 0, 0]], dtype=np.float64)
+    if k == 2:
+        return np.array([[-1, 0, w], [0, -1, h]], dtype=np.float64)
+    return np.array([[0, 1, 0], [-1, 0, w]], dtype=np.float64)  # counter-clockwise
+
+
+def _compose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Matrix of 'apply a, then b'."""
+    A = np.vstack([a, [0, 0, 1]])
+    B = np.vstack([b, [0, 0, 1]])
+    return (B @ A)[:2]
+
+
+def _invert(m: np.ndarray) -> np.ndarray:
+    return np.linalg.inv(np.vstack([m, [0, 0, 1]]))[:2]
+
+
+def _map_box(m: np.ndarray, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = box
+    pts = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=np.float64) @ m.T
+    return (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
+
+
+def tesseract_words(gray: np.ndarray, lang: str, psm: int = 3) -> list[tuple[str, tuple[int, int, int, int], float, int]]:
+    # A PGM file is written uncompressed: cheaper than the PNG pytesseract would encode.
+    fd, path = tempfile.mkstemp(suffix=".pgm")
+    os.close(fd)
+    try:
+        Image.fromarray(gray).save(path)
+        data = pytesseract.image_to_data(path, lang=lang, config=f"--psm {psm} --oem 1", output_type=pytesseract.Output.DICT)
+    finally:
+        os.unlink(path)
+    out = []
+    for text, left, top, width, height, conf, b, p, ln in zip(
+            data["text"], data["left"], data["top"], data["width"], data["height"], data["conf"],
+            data["block_num"], data["par_num"], data["line_num"]):
+        text = (text or "").strip()
+        c = float(conf)
+        if not text or c < 0:
+            continue
+        out.append((text, (left, top, left + width, top + height), c / 100.0, b * 10000 + p * 100 + ln))
+    return out
+
+
+def quality(words: list[tuple[str, tuple, float]]) -> float:
+    """Share of confidently read, word-like tokens: low on upside-down or sideways pages."""
+    if not words:
+        return 0.0
+    good = sum(1 for t, _, c, _ in words if c >= 0.6 and WORDLIKE.match(t))
+    return good / len(words)
+
+
+def detect_orientation(gray: np.ndarray) -> tuple[int, float]:
+    """Tesseract's orientation detection: (degrees to turn clockwise, confidence)."""
+    h, w = gray.shape
+    f = min(1.0, 2000.0 / max(h, w))
+    small = cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA) if f < 1 else gray
+    fd, path = tempfile.mkstemp(suffix=".pgm")
+    os.close(fd)
+    try:
+        Image.fromarray(small).save(path)
+        osd = pytesseract.image_to_osd(path, config="--psm 0 -c min_characters_to_try=20", output_type=pytesseract.Output.DICT)
+        return int(osd.get("rotate", 0)) % 360, float(osd.get("orientation_conf", 0.0))
+    except pytesseract.TesseractError:
+        return 0, 0.0
+    finally:
+        os.unlink(path)
+
+
+def _prepare(gray: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Turn k quarter turns clockwise and deskew; returns image, stored->processed matrix, skew."""
+    h, w = gray.shape
+    m = _rot_matrix(k, w, h)
+    img = np.ascontiguousarray(np.rot90(gray, -k)) if k % 4 else gray
+    skew = estimate_skew(img)
+    if abs(skew) >= 0.2:
+        hh, ww = img.shape
+        r = cv2.getRotationMatrix2D((ww / 2, hh / 2), skew, 1.0)
+        img = cv2.warpAffine(img, r, (ww, hh), flags=cv2.INTER_LINEAR, borderValue=255)
+        m = _compose(m, r)
+    return img, m, skew
+
+
+def ocr_page(gray: np.ndarray, lang: str, good_enough: float = 0.55) -> OcrPage:
+    """Read an upright page in one pass; only a poor reading pays for orientation detection."""
+    best = None
+    tried = set()
+    for k in (0, None):
+        if k is None:
+            rot, conf = detect_orientation(gray)
+            k = rot // 90
+            if k in tried or conf < 1.0:
+                # OSD unsure: try the remaining turns only if the page read really badly.
+                if best and best[0] >= 0.3:
+                    break
+                candidates = [t for t in (2, 1, 3) if t not in tried]
+            else:
+                candidates = [k]
+        else:
+            candidates = [k]
+        for kk in candidates:
+            tried.add(kk)
+            img, m, skew = _prepare(gray, kk)
+            words = tesseract_words(img, lang)
+            q = quality(words)
+            if best is None or q > best[0]:
+                best = (q, kk, m, skew, words)
+            if q >= good_enough:
+                break
+        if best[0] >= good_enough:
+            break
+    q, k, m, skew, words = best
+    back = _invert(m)
+    out = [OcrWord(t, _map_box(back, b), tuple(float(v) for v in b), c, ln) for t, b, c, ln in words]
+    return OcrPage(out, rotation=90 * k, skew_deg=skew, quality=q)

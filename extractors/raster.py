@@ -1,0 +1,96 @@
+"""Page rasters: PDF pages through pdfium at the scan's own resolution, image
+files frame by frame. One page at a time, so memory stays flat."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image, ImageOps
+
+A4_WIDTH_IN = 8.27
+
+
+@dataclass
+class Raster:
+    image: np.ndarray  # H x W x 3 uint8 RGB, or H x W uint8 gray
+    px_per_pt: float
+    width_pt: float
+    height_pt: float
+    colour: str  # colour | grayscale | bitonal
+
+
+def _colour_kind(img: Image.Image, arr: np.ndarray) -> str:
+    if img.mode == "1":
+        return "bitonal"
+    if arr.ndim == 3:
+        small = arr[::8, ::8].astype(np.int16)
+        spread = (small.max(axis=2) - small.min(axis=2))
+        if (spread > 40).mean() > 0.002:
+            return "colour"
+        gray = small[..., 0]
+    else:
+        gray = arr[::8, ::8]
+    mid = ((gray > 40) & (gray < 215)).mean()
+    return "bitonal" if mid < 0.002 else "grayscale"
+
+
+def _to_array(img: Image.Image) -> tuple[np.ndarray, str]:
+    if img.mode in ("1", "L", "I;16", "I", "F"):
+        arr = np.asarray(img.convert("L"))
+    else:
+        arr = np.asarray(img.convert("RGB"))
+    return arr, _colour_kind(img, arr)
+
+
+def native_dpi(page: pdfium.PdfPage) -> float | None:
+    """The resolution of the largest image drawn on the page (a scan's own dpi), if any."""
+    best = None
+    for obj in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        try:
+            w_px, _ = obj.get_px_size()
+            x0, y0, x1, y1 = obj.get_bounds()
+        except pdfium.PdfiumError:
+            continue
+        w_pt = abs(x1 - x0)
+        if w_pt > 72 and (best is None or w_pt > best[0]):
+            best = (w_pt, w_px * 72.0 / w_pt)
+    return best[1] if best else None
+
+
+def pdf_page(pdf: pdfium.PdfDocument, index: int, dpi: float | None, fallback_dpi: int) -> Raster:
+    page = pdf[index]
+    try:
+        w_pt, h_pt = page.get_size()
+        if dpi is None:
+            nd = native_dpi(page)
+            dpi = min(max(nd, 150.0), 400.0) if nd else float(fallback_dpi)
+        scale = dpi / 72.0
+        bitmap = page.render(scale=scale, draw_annots=True)
+        img = bitmap.to_pil()
+        arr, colour = _to_array(img)
+        return Raster(arr, scale, w_pt, h_pt, colour)
+    finally:
+        page.close()
+
+
+def image_dpi(img: Image.Image) -> float:
+    dpi = img.info.get("dpi")
+    if dpi and dpi[0] and 72 <= float(dpi[0]) <= 1200:
+        return float(dpi[0])
+    # No usable resolution recorded (photos, some faxes): assume the page is A4 wide.
+    return max(100.0, min(600.0, img.width / A4_WIDTH_IN))
+
+
+def image_page(path: Path, index: int) -> Raster:
+    with Image.open(path) as im:
+        im.seek(index)
+        im.load()
+        dpi = image_dpi(im)
+        # Photos carry their orientation in EXIF; apply it so that the page is as shot.
+        frame = ImageOps.exif_transpose(im) if index == 0 else im.copy()
+        arr, colour = _to_array(frame)
+    scale = dpi / 72.0
+    h, w = arr.shape[:2]
+    return Raster(arr, scale, w / scale, h / scale, colour)

@@ -1,0 +1,97 @@
+"""Read one page: text layer or OCR, plus its marks. Runs in a worker process;
+takes and returns small picklable records, so that only a page's raster is
+ever in memory at a time in each worker."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2 as pdfium
+
+from extractors import marks as marks_mod
+from extractors import ocr, raster, textlayer
+from extractors.settings import ExtractSettings
+from extractors.text import Word
+
+
+@dataclass(frozen=True)
+class PageJob:
+    path: str
+    kind: str  # pdf | tiff | jpeg | png
+    index: int  # 0-based
+    settings: ExtractSettings
+
+
+@dataclass
+class MarkRead:
+    present: bool
+    score: float
+    bbox: tuple[float, float, float, float] | None  # points
+
+
+@dataclass
+class PageRead:
+    index: int
+    width_pt: float
+    height_pt: float
+    words: list[Word]
+    text_source: str
+    rotation: int = 0
+    skew_deg: float = 0.0
+    colour: str = "colour"
+    seal: MarkRead = field(default_factory=lambda: MarkRead(False, 0.0, None))
+    signature: MarkRead = field(default_factory=lambda: MarkRead(False, 0.0, None))
+    error: str | None = None
+
+
+def init_worker() -> None:
+    """Each worker runs one tesseract at a time with one thread: no oversubscription."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    import cv2
+
+    cv2.setNumThreads(1)
+
+
+@lru_cache(maxsize=2)
+def _pdfium(path: str, mtime: float) -> pdfium.PdfDocument:
+    return pdfium.PdfDocument(path)
+
+
+@lru_cache(maxsize=2)
+def _plumber(path: str, mtime: float) -> pdfplumber.PDF:
+    return pdfplumber.open(path)
+
+
+def _mark(found: marks_mod.Found, k: float) -> MarkRead:
+    box = tuple(round(v / k, 2) for v in found.bbox) if found.bbox else None
+    return MarkRead(found.present, round(found.score, 3), box if found.present else None)
+
+
+def read_page(job: PageJob) -> PageRead:
+    s = job.settings
+    mtime = os.path.getmtime(job.path)
+    if job.kind == "pdf":
+        doc = _pdfium(job.path, mtime)
+        layer, w_pt, h_pt = textlayer.page_words(_plumber(job.path, mtime), job.index)
+        if textlayer.usable([t for t, _ in layer], s.min_text_quality):
+            words = [Word(t, b, 0.99, b) for t, b in layer]
+            r = raster.pdf_page(doc, job.index, s.mark_dpi, s.mark_dpi)
+            k = r.px_per_pt
+            boxes = [tuple(v * k for v in b) for _, b in layer]
+            seal, sig = marks_mod.find_marks(r.image, k * 72, boxes)
+            return PageRead(job.index, r.width_pt, r.height_pt, words, "text_layer", colour=r.colour,
+                            seal=_mark(seal, k), signature=_mark(sig, k))
+        r = raster.pdf_page(doc, job.index, None, s.ocr_dpi)
+    else:
+        r = raster.image_page(Path(job.path), job.index)
+    k = r.px_per_pt
+    page = ocr.ocr_page(ocr.to_gray(r.image), s.languages)
+    words = [Word(w.text, tuple(round(v / k, 2) for v in w.box), round(w.conf, 3), tuple(v / k for v in w.lbox), w.line)
+             for w in page.words]
+    confident = [w.box for w in page.words if w.conf >= 0.5 and len(w.text) >= 2]
+    seal, sig = marks_mod.find_marks(r.image, k * 72, confident)
+    return PageRead(job.index, r.width_pt, r.height_pt, words, "ocr", page.rotation, page.skew_deg, r.colour,
+                    _mark(seal, k), _mark(sig, k))

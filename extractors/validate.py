@@ -1,0 +1,27 @@
+"""Checks on extracted values against the reference lists and each other.
+A value that fails is kept; the reason is returned for the reviewer."""
+from __future__ import annotations
+
+from models.reference import reference
+
+
+def goods_issues(key: str, line: dict) -> list[str]:
+    ref = reference()
+    hit = line.get(key)
+    if hit is None:
+        return []
+    v = hit.value
+    if key == "tnved_code":
+        if not ref.is_tnved(v):
+            return [f"TN VED code {v} is not in the EAEU nomenclature"]
+    elif key == "control_list_code":
+        if not ref.is_control_code(v):
+            return [f"control-list code {v} is not in the control lists"]
+    elif key == "unit_code":
+        if not ref.is_unit(v):
+            return [f"unit code {v} is not an OKEI unit"]
+        code = line.get("tnved_code")
+        entry = ref.tnved.get(code.value) if code else None
+        if entry is not None and entry.unit and entry.unit != v:
+            return [f"the tariff's additional unit for {code.value} is {entry.unit} ({entry.unit_name}), not {v}"]
+    return []

@@ -1,0 +1,129 @@
+"""The `reexport` command line (contract: ../shared/spec/cli.md).
+
+Messages for people go to stderr; JSON goes to stdout or files."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from extractors.inputs import EXTENSIONS
+from models.extraction import ExtractionResult
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="reexport: intake-to-permit pipeline for re-export permits (Kazakhstan).")
+
+
+def data_home() -> Path:
+    return Path(os.environ.get("REEXPORT_HOME", "var"))
+
+
+def _expand(inputs: list[Path]) -> list[Path]:
+    """Files as given; a directory contributes its supported files, sorted."""
+    out: list[Path] = []
+    for p in inputs:
+        if p.is_dir():
+            out += sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in EXTENSIONS)
+        else:
+            out.append(p)
+    return out
+
+
+def _safe_stem(path: Path) -> str:
+    """An output name from an outside file name: no directories, no hidden files, no odd characters."""
+    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in path.stem).lstrip(".")
+    return stem[:120] or "file"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _summary(result: ExtractionResult) -> str:
+    parts = []
+    for d in result.documents:
+        n_fields = len(d.fields.model_dump(exclude_none=True))
+        parts.append(f"{d.doc_type}[{d.language}] p{d.pages[0]}-{d.pages[-1]}: {n_fields} fields, {len(d.goods)} goods")
+    certified = sum(1 for p in result.pages if p.signature.present)
+    return f"{result.page_count} page(s); " + "; ".join(parts) + f"; signed pages {certified}/{result.page_count}"
+
+
+@app.command()
+def extract(
+    files: list[Path] = typer.Argument(..., help="PDF, TIFF, PNG or JPEG files, or directories of them."),
+    out: Path | None = typer.Option(None, "--out", help="Directory for <stem>.json (and <stem>.error.json for rejected files)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result of one file as JSON on stdout."),
+    workers: int | None = typer.Option(None, "--workers", help="Worker processes (default: one per core)."),
+) -> None:
+    """Read scans and PDFs and fill the application fields.
+
+    Example: reexport extract sample_docs --out var/results
+    """
+    from extractors.pipeline import extract_files
+    from extractors.settings import ExtractSettings
+
+    paths = _expand(files)
+    if not paths:
+        typer.echo("No input files.", err=True)
+        raise typer.Exit(2)
+    if as_json and len(paths) != 1:
+        typer.echo("--json prints one file; use --out DIR for several.", err=True)
+        raise typer.Exit(2)
+    if not as_json and out is None:
+        typer.echo("Say where to write results: --out DIR (or --json for one file).", err=True)
+        raise typer.Exit(2)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    settings = ExtractSettings(**({"workers": workers} if workers else {}))
+    failed = 0
+    show_bar = sys.stderr.isatty() and not as_json
+    total_pages = [0]
+
+    def progress(n: int) -> None:
+        total_pages[0] += n
+
+    for i, outcome in enumerate(extract_files(paths, settings, progress), start=1):
+        name = outcome.path.name
+        stem = _safe_stem(outcome.path)
+        if outcome.error is not None:
+            failed += 1
+            payload = outcome.error.model_dump_json(by_alias=True, exclude_none=True, indent=2)
+            typer.echo(f"[{i}/{len(paths)}] {name}: REJECTED ({outcome.error.error}) {outcome.error.message}", err=True)
+            if out is not None:
+                _write_atomic(out / f"{stem}.error.json", payload)
+                (out / f"{stem}.json").unlink(missing_ok=True)
+            if as_json:
+                sys.stdout.write(payload + "\n")
+            continue
+        text = outcome.result.to_json()
+        if out is not None:
+            _write_atomic(out / f"{stem}.json", text)
+            (out / f"{stem}.error.json").unlink(missing_ok=True)
+        if as_json:
+            sys.stdout.write(text + "\n")
+        prefix = f"[{i}/{len(paths)}] " if show_bar or not as_json else ""
+        typer.echo(f"{prefix}{name}: {_summary(outcome.result)}", err=True)
+    typer.echo(f"{len(paths) - failed} processed, {failed} rejected, {total_pages[0]} pages.", err=True)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the extraction contract.
+
+    Example: reexport schema > extraction.schema.json
+    """
+    sys.stdout.write(json.dumps(ExtractionResult.json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
