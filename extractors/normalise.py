@@ -202,7 +202,7 @@ def find_tnved(text: str) -> list[tuple[int, int, str]]:
 
 # 5A002.a.1, 6A003.b.4, 1C350, ML8.a, 2В001 (Cyrillic В); OCR may read "ML 8.a" or "6A003.b.4." with a dot.
 CONTROL_RX = re.compile(
-    r"(?<![\w])((?:[0-9][ABCDEАВСЕ]\s?[0-9OО]{3}|[MМ][LL]\s?\d{1,2})(?:\s?\.\s?[a-zа-я0-9]{1,3})*)(?![\w])"
+    r"(?<![\w])((?:[0-9][ABCDEАВСЕ]\s?[0-9OО]{3}|[MМ][LL]\s?\d{1,2})(?:\s?\.\s?[a-zа-яЬь0-9]{1,3})*)(?![\w])"
 )
 
 
@@ -218,7 +218,8 @@ def _clean_control(raw: str) -> str:
     head, _, rest = s.partition(".")
     if not head.startswith("ML"):
         head = head[:2] + head[2:].translate(_DIGIT_LOOKALIKES)
-    parts = [p.lower() for p in rest.split(".") if p] if rest else []
+    # "Ь" is how a Cyrillic OCR model reads a Latin "b".
+    parts = [p.replace("Ь", "b").replace("ь", "b").lower() for p in rest.split(".") if p] if rest else []
     return ".".join([head.upper()] + parts)
 
 

@@ -105,7 +105,8 @@ def tesseract_words(gray: np.ndarray, lang: str, psm: int = 3) -> list[tuple[str
     for text, left, top, width, height, conf, b, p, ln in zip(
             data["text"], data["left"], data["top"], data["width"], data["height"], data["conf"],
             data["block_num"], data["par_num"], data["line_num"]):
-        text = (text or "").strip()
+        # Remnants of table rules stuck to a word ("|25", "[10") are not text.
+        text = (text or "").strip().strip("|[]{}¦")
         c = float(conf)
         if not text or c < 0:
             continue
@@ -149,7 +150,22 @@ def _prepare(gray: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, float]:
         r = cv2.getRotationMatrix2D((ww / 2, hh / 2), skew, 1.0)
         img = cv2.warpAffine(img, r, (ww, hh), flags=cv2.INTER_LINEAR, borderValue=255)
         m = _compose(m, r)
-    return img, m, skew
+    return remove_rules(img), m, skew
+
+
+def remove_rules(gray: np.ndarray) -> np.ndarray:
+    """Paint table rules and underlines white: tesseract reads them as '|' or '[', or
+    gives up on a ruled table as a picture and drops its cells."""
+    h, w = gray.shape
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 25), 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(40, h // 40))))
+    rules = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
+    if not rules.any():
+        return gray
+    out = gray.copy()
+    out[rules > 0] = 255
+    return out
 
 
 def ocr_page(gray: np.ndarray, lang: str, good_enough: float = 0.55) -> OcrPage:

@@ -10,7 +10,8 @@ from extractors.text import Text
 
 # A document number: has a digit, may carry letters, slashes, dashes and dots.
 NUMBER = r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүІі0-9][\w/\-.]*\d[\w/\-]*|\d[\w/\-.]*"
-NO_SIGN = r"(?:№|N[°ºo]\.?|No\.?|Nr\.?|#|нөмірі|number)"
+# "№" as printed and as OCR reads it ("Ме", "Мо", "N9", "Nº").
+NO_SIGN = r"(?:№|N[°ºo9e]\.?(?=\s)|No\.?|Nr\.?|#|М[еоe](?=\s)|нөмірі|number)"
 COLON = r"\s*[:\-–—]?\s*"
 
 

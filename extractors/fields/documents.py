@@ -180,7 +180,7 @@ def guarantee_fields(text: Text, lang: str) -> dict:
     return {k: v for k, v in f.items() if v}
 
 
-AUTHORITY_VERB = r"\s+(?:hereby|настоящим|осы\s+арқылы|подтверждает|certifies|guarantees|гарантирует)"
+AUTHORITY_VERB = r"\s+(?:hereby|настоя[щш]им|осы\s+арқылы|подтверждает|certifies|guarantees|гарантирует)"
 
 
 def authority(text: Text) -> Hit | None:

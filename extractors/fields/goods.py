@@ -37,74 +37,83 @@ def _is_header(row: Row) -> bool:
     return len(HEADER_WORDS.findall(row.text)) >= 2
 
 
-def _table_line(text: Text, ri: int, code_cell: int, lang: str) -> dict | None:
+def _table_line(text: Text, ri: int, code_span: tuple[int, int]) -> dict | None:
+    """Fields of a table row around its TN VED code: the name before the code, then the
+    control-list code, unit, quantity and amounts in whatever cells follow."""
     row = text.rows[ri]
-    if len(row.cells) < 3:
-        return None
+    base = text.row_starts[ri]
+    rs = row.text
+    cs, ce = code_span
     line: dict = {}
-    numbers: list[tuple[int, Hit]] = []
-    name_cell = None
-    for ci, (a, b) in enumerate(row.cells):
-        s, e = _cell_span(text, ri, row, a, b)
-        cell = text.string[s:e]
-        if ci == code_cell:
+    taken: list[tuple[int, int]] = [(cs, ce)]
+    for a, b, v in N.find_control_codes(rs):
+        if b <= cs or a >= ce:
+            line["control_list_code"] = Hit(v, base + a, base + b, 0.92)
+            taken.append((a, b))
+            break
+    after = ce
+    for m in UNIT_RX.finditer(rs, ce):
+        if any(a <= m.start() < b for a, b in taken):
             continue
-        cc = N.find_control_codes(cell)
-        if cc and "control_list_code" not in line and len(cell) <= 24:
-            cs, ce, v = cc[0]
-            line["control_list_code"] = Hit(v, s + cs, s + ce, 0.92)
-            continue
-        u = N.unit_code(cell)
-        if u and "unit_code" not in line:
-            line["unit_code"] = Hit(u, s, e, 0.9, raw=cell)
-            continue
-        num = N.parse_number(cell) if re.fullmatch(r"[\d\s.,'’]+", cell.strip()) else None
-        if num is not None:
-            numbers.append((ci, Hit(num, s, e, 0.9)))
-            continue
-        if LETTERS.search(cell) and (name_cell is None or len(cell) > len(name_cell[2])):
-            name_cell = (ci, (s, e), cell)
-    # Quantity is the first number right of the unit or code; the line value is the last number.
-    nums = [h for ci, h in numbers if ci > 0 or len(row.cells) < 5]
-    if nums and nums[0].value.isdigit() and len(nums) >= 1 and numbers and numbers[0][0] == 0 and len(numbers) > 1:
-        nums = [h for _, h in numbers[1:]]  # the first column is the line number
+        u = N.unit_code(m.group())
+        if u:
+            line["unit_code"] = Hit(u, base + m.start(), base + m.end(), 0.9, raw=m.group())
+            taken.append((m.start(), m.end()))
+            break
+    rest = "".join(" " if any(a <= i < b for a, b in taken) else ch for i, ch in enumerate(rs))
+    nums = [(a, b, v) for a, b, v in N.find_numbers(rest[after:]) if not re.fullmatch(r"(19|20)\d\d", v)]
+    nums = [(after + a, after + b, v) for a, b, v in nums]
     if nums:
-        q = nums[0]
-        line["quantity"] = Hit(N.quantity(text.string[q.start:q.end]) or q.value, q.start, q.end, 0.88)
+        a, b, _ = nums[0]
+        line["quantity"] = Hit(N.quantity(rs[a:b]), base + a, base + b, 0.88)
     if len(nums) >= 2:
-        v = nums[-1]
-        line["value"] = Hit(N.money(text.string[v.start:v.end]) or v.value, v.start, v.end, 0.88)
-    if name_cell is not None:
-        line["name"] = _gather_name(text, ri, name_cell)
+        a, b, _ = nums[-1]
+        line["value"] = Hit(N.money(rs[a:b]), base + a, base + b, 0.88)
+    # The name: the text before the code, without the line number.
+    head = rs[:cs]
+    m = re.match(r"\s*\d{1,3}[.)]?\s+", head)
+    a = m.end() if m else 0
+    b = len(head.rstrip(" |;,"))
+    if b - a >= 3 and LETTERS.search(head[a:b]):
+        line["name"] = _gather_name(text, ri, a, b)
     return line
 
 
-def _gather_name(text: Text, ri: int, name_cell) -> Hit:
-    """A wrapped name cell continues on rows above/below inside the same column."""
-    ci, (s, e), cell = name_cell
+def _gather_name(text: Text, ri: int, a: int, b: int) -> Hit:
+    """A wrapped name cell continues on the rows below, inside the same column."""
     row = text.rows[ri]
-    a, b = row.cells[ci]
-    x0 = min(w.lbox[0] for w in row.words[a:b]) - 4
-    x1 = max(w.lbox[2] for w in row.words[a:b]) + 4
-    parts_before, parts_after = [], []
-    start, end = s, e
-    for step, bucket in ((-1, parts_before), (1, parts_after)):
-        j = ri + step
-        while 0 <= j < len(text.rows) and abs(j - ri) <= 3:
-            r = text.rows[j]
-            if r.page != row.page or _is_header(r) or N.find_tnved(r.text):
-                break
-            inside = [w for w in r.words if w.lbox[0] >= x0 - 30 and w.lbox[2] <= x1 + 60]
-            if not inside or len(inside) != len(r.words) or abs(r.top - (text.rows[j - step].top)) > 3 * r.height:
-                break
-            bucket.append(" ".join(w.text for w in inside))
-            if step < 0:
-                start = text.row_starts[j] + r.starts[r.words.index(inside[0])]
-            else:
-                end = text.row_starts[j] + r.starts[r.words.index(inside[-1])] + len(inside[-1].text)
-            j += step
-    value = " ".join(list(reversed(parts_before)) + [cell] + parts_after)
-    return Hit(" ".join(value.split()), start, end, 0.85)
+    base = text.row_starts[ri]
+    ws = [w for w, st in zip(row.words, row.starts) if st >= a and st < b]
+    x0 = min(w.lbox[0] for w in ws) - 6
+    x1 = max(w.lbox[2] for w in ws) + 6
+    parts = [row.text[a:b]]
+    end = base + b
+    j = ri + 1
+    while j < len(text.rows) and j - ri <= 3:
+        r = text.rows[j]
+        if r.page != row.page or _is_header(r) or N.find_tnved(r.text) or r.top - text.rows[j - 1].bottom > 1.2 * r.height:
+            break
+        inside = [w for w in r.words if w.lbox[0] >= x0 and w.lbox[2] <= x1 + 40]
+        if not inside or r.words[0] is not inside[0]:
+            break
+        parts.append(" ".join(w.text for w in inside))
+        end = text.row_starts[j] + r.starts[r.words.index(inside[-1])] + len(inside[-1].text)
+        j += 1
+    return Hit(fix_model_code(" ".join(" ".join(parts).split())), base + a, end, 0.85)
+
+
+MODEL_TOKEN = re.compile(r"(?<!\w)(?=[\w-]*\d)[А-ЯA-Z0-9][\w-]*(?!\w)")
+
+
+def fix_model_code(name: str) -> str:
+    """Model designations ('TX-300', 'X2') are Latin; OCR with Cyrillic models reads 'ТХ-300', 'Х2'."""
+    def fix(m: re.Match) -> str:
+        tok = m.group()
+        letters = [c for c in tok if c.isalpha()]
+        if letters and all(c in "АВЕКМНОРСТХУ" or c.isascii() for c in letters):
+            return N.latinise(tok)
+        return tok
+    return MODEL_TOKEN.sub(fix, name)
 
 
 def _prose_line(text: Text, cs: int, ce: int) -> dict:
@@ -150,7 +159,7 @@ def _prose_line(text: Text, cs: int, ce: int) -> dict:
     a = m.end() if m else 0
     b = len(name_zone.rstrip(" ,;:(—–-\n"))
     if b - a >= 3 and LETTERS.search(name_zone[a:b]):
-        line["name"] = Hit(" ".join(name_zone[a:b].split()), name_zone_start + a, name_zone_start + b, 0.8)
+        line["name"] = Hit(fix_model_code(" ".join(name_zone[a:b].split())), name_zone_start + a, name_zone_start + b, 0.8)
     return line
 
 
@@ -184,9 +193,7 @@ def goods_lines(text: Text, lang: str) -> list[dict]:
             if not _plausible_code(text, base + cs, code, row):
                 continue
             # Which cell holds the code?
-            code_cell = next((ci for ci, (a, b) in enumerate(row.cells)
-                              if row.starts[a] <= cs < (row.starts[b - 1] + len(row.words[b - 1].text))), 0)
-            line = _table_line(text, ri, code_cell, lang) if len(row.cells) >= 3 else None
+            line = _table_line(text, ri, (cs, ce)) if len(row.cells) >= 3 else None
             if not line or "name" not in line:
                 line = _prose_line(text, base + cs, base + ce)
             line["tnved_code"] = Hit(code, base + cs, base + ce, 0.95)

@@ -25,7 +25,10 @@ def _org_in(text: Text, start: int, end: int, lang: str) -> Hit | None:
     return None
 
 
-def _cut_name(text: Text, start: int, limit: int) -> Hit | None:
+def _cut_name(text: Text, start: int, limit: int, one_row: bool = False) -> Hit | None:
+    if one_row:
+        nl = text.string.find("\n", start)
+        limit = min(limit, len(text.string) if nl < 0 else nl)
     seg = text.string[start:limit]
     m = NAME_STOP.search(seg)
     end = start + (m.start() if m else len(seg))
@@ -41,15 +44,16 @@ def _cut_name(text: Text, start: int, limit: int) -> Hit | None:
 
 def labelled_name(text: Text, label: str, lang: str) -> Hit | None:
     """`Label: Name` on a row (forms, tables of parties)."""
-    rx = re.compile(r"(?:^|\n)[ \t]*" + label + r"\s*[:\-–—]?[ \t]*", re.I)
+    # The label must end in a colon or a cell gap: "Продавец обязуется…" is prose, not a form row.
+    rx = re.compile(r"(?:^|\n)[ \t]*" + label + r"(?:\s*[:\-–—][ \t]*|[ \t]{3,}|[ \t]*(?=\n))", re.I)
     for m in rx.finditer(text.string):
         row_end = text.string.find("\n", m.end())
         row_end = len(text.string) if row_end < 0 else row_end
         if m.end() >= row_end:  # the value may sit on the next row
             nxt = text.string.find("\n", row_end + 1)
             row_end = len(text.string) if nxt < 0 else nxt
-        hit = _org_in(text, m.end(), row_end, lang) or _cut_name(text, m.end(), row_end)
-        if hit:
+        hit = _org_in(text, m.end(), row_end, lang) or _cut_name(text, m.end(), row_end, one_row=True)
+        if hit and not NOT_A_NAME.match(hit.value):
             return hit
     return None
 
@@ -75,8 +79,20 @@ def preamble_party(text: Text, role: str, lang: str) -> Hit | None:
     return _cut_name(text, start, m.start())
 
 
+NOT_A_NAME = re.compile(r"^(?:БИН|БСН|ИИН|ЖСН|ИИК|ЖСК|BIN|IIN|IBAN|SWIFT|тел|tel|счет|account|_)", re.I)
+
+
 def party(text: Text, role: str, lang: str) -> Hit | None:
-    return labelled_name(text, ROLE_LABELS[role], lang) or preamble_party(text, role, lang)
+    """A labelled organisation first, then the preamble, then any labelled text that is a name."""
+    labelled = labelled_name(text, ROLE_LABELS[role], lang)
+    if labelled and labelled.weight >= 0.95:
+        return labelled
+    pre = preamble_party(text, role, lang)
+    if pre:
+        return pre
+    if labelled and not NOT_A_NAME.match(labelled.value):
+        return labelled
+    return None
 
 
 END_USER_LABEL = r"(?:конечн\w*\s+пользовател\w*|end[\s\-]?user|соңғы\s+пайдаланушы\w*|получател\w*\s+и\s+конечн\w*\s+пользовател\w*)"
@@ -85,10 +101,12 @@ ADDRESS_LABEL = r"(?:адрес|address|мекенжайы|местонахож�
 
 def end_user(text: Text, lang: str) -> tuple[Hit | None, Hit | None]:
     """(name, address) of the end user."""
-    rx = re.compile(END_USER_LABEL + r"\s*(?:[:\-–—]|\(name\))?\s*", re.I)
+    rx = re.compile(END_USER_LABEL + r"(?P<sep>\s*(?:[:\-–—]|\(name\))?[ \t]*)", re.I)
     for m in rx.finditer(text.string):
         limit = min(len(text.string), m.end() + 300)
-        hit = _cut_name(text, m.end(), limit)
+        row_start = text.string.rfind("\n", 0, m.start()) + 1
+        form_row = not text.string[row_start:m.start()].strip() and "   " in m.group("sep") + text.string[m.end():m.end() + 1]
+        hit = _cut_name(text, m.end(), limit, one_row=form_row or "   " in m.group("sep"))
         if hit is None or len(hit.value) < 4:
             continue
         addr = address_after(text, hit.end, lang)
@@ -99,6 +117,13 @@ def end_user(text: Text, lang: str) -> tuple[Hit | None, Hit | None]:
 def address_after(text: Text, pos: int, lang: str) -> Hit | None:
     s = text.string
     seg = s[pos:pos + 40]
+    row = re.match(r"[ \t]*\n[ \t]*" + ADDRESS_LABEL + r"(?:[ \t]*[:\-–—][ \t]*|[ \t]{3,})", seg, re.I)
+    if row:  # a form: "Адрес   …" on the next row, the value is the rest of that row
+        start = pos + row.end()
+        end = s.find("\n", start)
+        end = len(s) if end < 0 else end
+        a, b = trim(text, start, end, " ,;:—–-()«»\"\n.")
+        return Hit(" ".join(s[a:b].split()), a, b, 0.9) if b - a >= 4 else None
     m = re.match(r"\s*(?:\(|,?\s*" + ADDRESS_LABEL + r"\s*[:\-–—]?)\s*", seg, re.I)
     if not m and not seg.lstrip().startswith("\n"):
         # A form: the address on its own labelled row below.
