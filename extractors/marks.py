@@ -35,12 +35,15 @@ def ink_masks(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
         s, v = hsv[..., 1], hsv[..., 2]
         gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
-        coloured = (s > 70) & (v > 40) & (v < 250)
-        ink = (gray < 160) | coloured
+        r, g, b = (img[..., i].astype(np.int16) for i in range(3))
+        # Stamp and pen inks are blue or violet, and faint where the stamp was pressed lightly.
+        blueish = (b - np.maximum(r, g) > 22) & (v > 40)
+        coloured = blueish | ((s > 90) & (v > 40) & (v < 250))
+        ink = (gray < 170) | coloured
     else:
         gray = img
         coloured = np.zeros(gray.shape, dtype=bool)
-        ink = gray < 150
+        ink = gray < 175
     return ink, coloured
 
 
@@ -82,7 +85,7 @@ def _seal_score(b: Blob, px_per_in: float, page_h: int) -> float:
         score += 0.2
     elif 1.35 < aspect <= 2.2:
         score += 0.1  # oval and rectangular stamps
-    if 0.05 <= b.fill <= 0.45:
+    if 0.02 <= b.fill <= 0.45:
         score += 0.15
     if b.ring > 1.3:
         score += min(0.25, (b.ring - 1.3) * 0.2)
@@ -115,28 +118,99 @@ def _signature_score(b: Blob, px_per_in: float, page_h: int) -> float:
     return max(0.0, min(1.0, score))
 
 
+WORK_DPI = 100.0  # marks are large: a coarse raster finds them as well, at a ninth of the cost
+
+
 def find_marks(img: np.ndarray, px_per_in: float, text_boxes: list[tuple[float, float, float, float]]) -> tuple[Found, Found]:
-    """(seal, signature) on one page raster; `text_boxes` are confidently read words in its pixels."""
+    """(seal, signature) on one page raster; `text_boxes` are confidently read words in its pixels.
+    Boxes come back in the same pixels."""
+    k = min(1.0, WORK_DPI / px_per_in)
+    if k < 1.0:
+        h0, w0 = img.shape[:2]
+        img = cv2.resize(img, (max(1, int(w0 * k)), max(1, int(h0 * k))), interpolation=cv2.INTER_AREA)
+        text_boxes = [tuple(v * k for v in b) for b in text_boxes]
+    seal, sig = _find(img, px_per_in * k, text_boxes)
+    if k < 1.0:
+        seal.bbox = tuple(v / k for v in seal.bbox) if seal.bbox else None
+        sig.bbox = tuple(v / k for v in sig.bbox) if sig.bbox else None
+    return seal, sig
+
+
+def _ring(mask: np.ndarray, box: tuple[int, int, int, int], px_per_in: float) -> float:
+    """Evidence of a round stamp's border inside a blob: a Hough circle of seal size, 0..1."""
+    x0, y0, x1, y1 = box
+    crop = (mask[y0:y1, x0:x1].astype(np.uint8) * 255)
+    if crop.size == 0:
+        return 0.0
+    crop = cv2.GaussianBlur(crop, (5, 5), 0)
+    r_min, r_max = int(px_per_in * 0.3), int(px_per_in * 1.3)
+    circles = cv2.HoughCircles(crop, cv2.HOUGH_GRADIENT, dp=1.5, minDist=max(8, r_min), param1=80, param2=18,
+                               minRadius=r_min, maxRadius=r_max)
+    if circles is None:
+        return 0.0
+    cx, cy, r = circles[0][0]
+    # Share of the circle's perimeter that has ink under it.
+    angles = np.linspace(0, 2 * np.pi, 90, endpoint=False)
+    xs = np.clip((cx + r * np.cos(angles)).astype(int), 0, crop.shape[1] - 1)
+    ys = np.clip((cy + r * np.sin(angles)).astype(int), 0, crop.shape[0] - 1)
+    return float((crop[ys, xs] > 40).mean())
+
+
+def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
     ink, coloured = ink_masks(img)
     h, w = ink.shape
-    pad = max(1, int(px_per_in * 0.01))
-    for x0, y0, x1, y1 in text_boxes:
-        ink[max(0, int(y0) - pad):min(h, int(y1) + pad), max(0, int(x0) - pad):min(w, int(x1) + pad)] = False
+    # On a colour page seals and signatures are the blue/violet ink; printed text is black.
+    colour_page = coloured.sum() > (px_per_in * 0.5) ** 2 * 0.05
+    mask = coloured.copy() if colour_page else ink
+    if not colour_page:
+        pad = max(1, int(px_per_in * 0.01))
+        for x0, y0, x1, y1 in text_boxes:
+            mask[max(0, int(y0) - pad):min(h, int(y1) + pad), max(0, int(x0) - pad):min(w, int(x1) + pad)] = False
     # Long straight rules (tables, signature lines) are not marks.
     line_len = max(15, int(px_per_in * 0.8))
-    horiz = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((1, line_len), np.uint8)).astype(bool)
-    vert = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((line_len, 1), np.uint8)).astype(bool)
-    ink &= ~(horiz | vert)
-    blobs = _blobs(ink, coloured, px_per_in)
+    m8 = mask.astype(np.uint8)
+    horiz = cv2.morphologyEx(m8, cv2.MORPH_OPEN, np.ones((1, line_len), np.uint8)).astype(bool)
+    vert = cv2.morphologyEx(m8, cv2.MORPH_OPEN, np.ones((line_len, 1), np.uint8)).astype(bool)
+    mask &= ~(horiz | vert)
+    blobs = _blobs(mask, coloured, px_per_in)
     seal, sig = Found(False, 0.0, None), Found(False, 0.0, None)
+    seal_blob = None
     for b in blobs:
         s = _seal_score(b, px_per_in, h)
+        if s > 0.3:
+            s = min(1.0, s + 0.35 * _ring(mask, b.box, px_per_in) - 0.1)
         if s > seal.score:
-            seal = Found(s >= 0.6, s, b.box)
+            seal, seal_blob = Found(s >= 0.6, s, b.box), b
     for b in blobs:
-        if seal.bbox == b.box and seal.present:
+        if seal.present and b is seal_blob:
             continue
         s = _signature_score(b, px_per_in, h)
         if s > sig.score:
             sig = Found(s >= 0.6, s, b.box)
+    if seal.present and not sig.present and seal_blob is not None:
+        # A signature written across the seal merges with it: look for strokes reaching out of the stamp.
+        extra = _strokes_outside(mask, seal_blob.box, px_per_in)
+        if extra is not None:
+            sig = extra
     return seal, sig
+
+
+def _strokes_outside(mask: np.ndarray, box, px_per_in: float) -> Found | None:
+    x0, y0, x1, y1 = box
+    bw, bh = x1 - x0, y1 - y0
+    side = min(bw, bh)
+    if max(bw, bh) < 1.25 * side:
+        return None  # the blob is as round as a stamp alone
+    sub = mask[y0:y1, x0:x1].copy()
+    cy, cx = np.unravel_index(np.argmax(cv2.distanceTransform((~sub).astype(np.uint8), cv2.DIST_L2, 3)), sub.shape)
+    yy, xx = np.ogrid[:bh, :bw]
+    # Remove the largest disc of stamp size around the blob's emptiest centre; what is left is the signature.
+    r = side / 2
+    sub[(yy - cy) ** 2 + (xx - cx) ** 2 <= (r * 1.05) ** 2] = False
+    ys, xs = np.nonzero(sub)
+    if len(xs) < px_per_in * 0.3:
+        return None
+    box2 = (x0 + int(xs.min()), y0 + int(ys.min()), x0 + int(xs.max()) + 1, y0 + int(ys.max()) + 1)
+    if (box2[2] - box2[0]) < px_per_in * 0.3:
+        return None
+    return Found(True, 0.65, box2)

@@ -63,6 +63,19 @@ def estimate_skew(gray: np.ndarray, limit: float = 4.0) -> float:
     return float(round(fine, 2))
 
 
+def looks_sideways(gray: np.ndarray) -> bool:
+    """Text lines make the row profile of ink jagged; on a page turned by 90 degrees the column profile is."""
+    h, w = gray.shape
+    f = min(1.0, 1000.0 / max(h, w))
+    small = cv2.resize(gray, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA)
+    _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    rows = ink.sum(axis=1).astype(np.float64)
+    cols = ink.sum(axis=0).astype(np.float64)
+    jag_rows = np.abs(np.diff(rows)).mean() / max(rows.mean(), 1e-6)
+    jag_cols = np.abs(np.diff(cols)).mean() / max(cols.mean(), 1e-6)
+    return bool(jag_cols > jag_rows)
+
+
 def _rot_matrix(k: int, w: int, h: int) -> np.ndarray:
     """Affine map of pixel coords for np.rot90(img, -k) (k quarter turns clockwise)."""
     k %= 4
@@ -98,7 +111,7 @@ def tesseract_words(gray: np.ndarray, lang: str, psm: int = 3) -> list[tuple[str
     os.close(fd)
     try:
         Image.fromarray(gray).save(path)
-        data = pytesseract.image_to_data(path, lang=lang, config=f"--psm {psm} --oem 1", output_type=pytesseract.Output.DICT)
+        data = pytesseract.image_to_data(path, lang=lang, config=f"--psm {psm} --oem 1 -c tessedit_do_invert=0", output_type=pytesseract.Output.DICT)
     finally:
         os.unlink(path)
     out = []
@@ -177,10 +190,11 @@ def ocr_page(gray: np.ndarray, lang: str, good_enough: float = 0.55) -> OcrPage:
             rot, conf = detect_orientation(gray)
             k = rot // 90
             if k in tried or conf < 1.0:
-                # OSD unsure: try the remaining turns only if the page read really badly.
+                # OSD unsure: only a page that read really badly is tried in the turns its
+                # line structure allows (sideways pages have vertical text lines).
                 if best and best[0] >= 0.3:
                     break
-                candidates = [t for t in (2, 1, 3) if t not in tried]
+                candidates = [t for t in ((1, 3) if looks_sideways(gray) else (2,)) if t not in tried]
             else:
                 candidates = [k]
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageOps
@@ -12,17 +13,33 @@ from PIL import Image, ImageOps
 A4_WIDTH_IN = 8.27
 
 
+MARK_DPI = 100.0
+
+
 @dataclass
 class Raster:
-    image: np.ndarray  # H x W x 3 uint8 RGB, or H x W uint8 gray
+    """A page as the readers need it: full-resolution gray for OCR, and a small
+    colour copy for marks (seal ink is told by its colour, not its detail)."""
+
+    gray: np.ndarray  # H x W uint8
     px_per_pt: float
     width_pt: float
     height_pt: float
     colour: str  # colour | grayscale | bitonal
+    marks_image: np.ndarray  # small RGB or gray copy at MARK_DPI
+    marks_px_per_pt: float
 
 
-def _colour_kind(img: Image.Image, arr: np.ndarray) -> str:
-    if img.mode == "1":
+def _split(arr: np.ndarray, px_per_pt: float, w_pt: float, h_pt: float, colour: str) -> Raster:
+    k = min(1.0, MARK_DPI / 72.0 / px_per_pt)
+    h, w = arr.shape[:2]
+    small = cv2.resize(arr, (max(1, int(w * k)), max(1, int(h * k))), interpolation=cv2.INTER_AREA) if k < 1 else arr.copy()
+    gray = cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY) if arr.ndim == 3 else arr
+    return Raster(gray, px_per_pt, w_pt, h_pt, colour, small, px_per_pt * k)
+
+
+def _colour_kind(img: Image.Image | None, arr: np.ndarray) -> str:
+    if img is not None and img.mode == "1":
         return "bitonal"
     if arr.ndim == 3:
         small = arr[::8, ::8].astype(np.int16)
@@ -67,10 +84,15 @@ def pdf_page(pdf: pdfium.PdfDocument, index: int, dpi: float | None, fallback_dp
             nd = native_dpi(page)
             dpi = min(max(nd, 150.0), 400.0) if nd else float(fallback_dpi)
         scale = dpi / 72.0
-        bitmap = page.render(scale=scale, draw_annots=True)
-        img = bitmap.to_pil()
-        arr, colour = _to_array(img)
-        return Raster(arr, scale, w_pt, h_pt, colour)
+        bitmap = page.render(scale=scale, draw_annots=True, rev_byteorder=True)
+        try:
+            arr = bitmap.to_numpy()  # a view of pdfium's buffer: no copy
+            if arr.ndim == 3 and arr.shape[2] == 4:
+                arr = arr[..., :3]
+            colour = _colour_kind(None, arr)
+            return _split(np.ascontiguousarray(arr) if arr.ndim == 3 else arr, scale, w_pt, h_pt, colour)
+        finally:
+            bitmap.close()
     finally:
         page.close()
 
@@ -93,4 +115,4 @@ def image_page(path: Path, index: int) -> Raster:
         arr, colour = _to_array(frame)
     scale = dpi / 72.0
     h, w = arr.shape[:2]
-    return Raster(arr, scale, w / scale, h / scale, colour)
+    return _split(arr, scale, w / scale, h / scale, colour)

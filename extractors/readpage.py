@@ -79,19 +79,23 @@ def read_page(job: PageJob) -> PageRead:
         if textlayer.usable([t for t, _ in layer], s.min_text_quality):
             words = [Word(t, b, 0.99, b) for t, b in layer]
             r = raster.pdf_page(doc, job.index, s.mark_dpi, s.mark_dpi)
-            k = r.px_per_pt
+            k = r.marks_px_per_pt
             boxes = [tuple(v * k for v in b) for _, b in layer]
-            seal, sig = marks_mod.find_marks(r.image, k * 72, boxes)
+            seal, sig = marks_mod.find_marks(r.marks_image, k * 72, boxes)
             return PageRead(job.index, r.width_pt, r.height_pt, words, "text_layer", colour=r.colour,
                             seal=_mark(seal, k), signature=_mark(sig, k))
         r = raster.pdf_page(doc, job.index, None, s.ocr_dpi)
     else:
         r = raster.image_page(Path(job.path), job.index)
     k = r.px_per_pt
-    page = ocr.ocr_page(ocr.to_gray(r.image), s.languages)
+    page = ocr.ocr_page(r.gray, s.languages)
+    del r.gray  # the page's largest buffer: gone before the marks are sought
     words = [Word(w.text, tuple(round(v / k, 2) for v in w.box), round(w.conf, 3), tuple(v / k for v in w.lbox), w.line)
              for w in page.words]
-    confident = [w.box for w in page.words if w.conf >= 0.5 and len(w.text) >= 2]
-    seal, sig = marks_mod.find_marks(r.image, k * 72, confident)
+    # Only words read with confidence are masked: a seal's ring text reads poorly and must stay.
+    km = r.marks_px_per_pt / k
+    confident = [tuple(v * km for v in w.box) for w in page.words if w.conf >= 0.7 and len(w.text) >= 2]
+    seal, sig = marks_mod.find_marks(r.marks_image, r.marks_px_per_pt * 72, confident)
+    k = r.marks_px_per_pt
     return PageRead(job.index, r.width_pt, r.height_pt, words, "ocr", page.rotation, page.skew_deg, r.colour,
                     _mark(seal, k), _mark(sig, k))

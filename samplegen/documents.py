@@ -215,22 +215,25 @@ def guarantee_blocks(rng: random.Random, g: Guarantee, layout: str) -> list:
         body = [(g.authority, None), ("настоящим гарантирует, что товары, поставляемые по контракту №", None), (c.number, "contract_number"),
                 ("от", None), (c_date_s, "contract_date"), (", предназначены для конечного пользователя", None),
                 (g.end_user_name, "end_user_name"), (f"({g.end_user_address})", None),
-                ("и будут использоваться исключительно для заявленных целей:", None), (purpose, "declared_end_use"), (".", None)]
+                ("и будут использоваться исключительно для заявленных целей:" if g.end_use_commitment else "для следующих целей:", None),
+                (purpose, "declared_end_use"), (".", None)]
         commit = ("Конечный пользователь обязуется использовать товары только в заявленных целях.",
                   "Товары не будут реэкспортированы в третьи страны без согласия уполномоченного органа Республики Казахстан.")
         valid = "Настоящее гарантийное обязательство действительно до"
     elif lang == "kk":
         body = [(g.authority, None), ("осы арқылы", None), (c_date_s, "contract_date"), ("№", None), (c.number, "contract_number"),
                 ("келісімшарт бойынша жеткізілетін тауарлар соңғы пайдаланушыға —", None), (g.end_user_name, "end_user_name"),
-                (f"({g.end_user_address})", None), ("арналғанына және тек мәлімделген мақсатта:", None), (purpose, "declared_end_use"),
-                ("пайдаланылатынына кепілдік береді.", None)]
+                (f"({g.end_user_address})", None),
+                ("арналғанына және тек мәлімделген мақсатта:" if g.end_use_commitment else "арналғанына кепілдік береді. Пайдалану мақсаты:", None),
+                (purpose, "declared_end_use"), ("пайдаланылатынына кепілдік береді." if g.end_use_commitment else ".", None)]
         commit = ("Соңғы пайдаланушы тауарларды тек мәлімделген мақсатта пайдалануға міндеттенеді.",
                   "Тауарлар Қазақстан Республикасының уәкілетті органының келісімінсіз үшінші елдерге қайта экспортталмайды.")
         valid = "Осы кепілдік міндеттеме мына күнге дейін жарамды:"
     else:
         body = [("The", None), (g.authority, None), ("hereby certifies that the goods supplied under Contract No.", None), (c.number, "contract_number"),
                 ("dated", None), (c_date_s, "contract_date"), ("are intended for the end user", None), (g.end_user_name, "end_user_name"),
-                (f"({g.end_user_address})", None), ("and will be used solely for", None), (purpose, "declared_end_use"), (".", None)]
+                (f"({g.end_user_address})", None), ("and will be used solely for" if g.end_use_commitment else "for the purpose of", None),
+                (purpose, "declared_end_use"), (".", None)]
         commit = ("The end user undertakes to use the goods only for the declared purpose.",
                   "The goods will not be re-exported to third countries without the consent of the authorised body of the Republic of Kazakhstan.")
         valid = "This guarantee is valid until"

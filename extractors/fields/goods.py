@@ -94,8 +94,8 @@ def _gather_name(text: Text, ri: int, a: int, b: int) -> Hit:
         if r.page != row.page or _is_header(r) or N.find_tnved(r.text) or r.top - text.rows[j - 1].bottom > 1.2 * r.height:
             break
         inside = [w for w in r.words if w.lbox[0] >= x0 and w.lbox[2] <= x1 + 40]
-        if not inside or r.words[0] is not inside[0]:
-            break
+        if not inside or len(inside) != len(r.words):
+            break  # a row with words outside the name column is not a wrapped name
         parts.append(" ".join(w.text for w in inside))
         end = text.row_starts[j] + r.starts[r.words.index(inside[-1])] + len(inside[-1].text)
         j += 1

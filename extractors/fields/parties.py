@@ -19,6 +19,21 @@ NAME_STOP = re.compile(r"\s*(?:\(|,\s*(?:адрес|address|мекенжайы|�
 NAME_CHARS = " ,;:—–-()«»\"\n"
 
 
+_LOOKALIKE = set("АВЕКМНОРСТХУаеорсху")
+
+
+def latin_context(value: str) -> str:
+    """In a name written in Latin letters, a word whose letters are all Cyrillic look-alikes
+    ("Мо." for "No.") was misread by OCR: take it as Latin."""
+    letters = [c for c in value if c.isalpha()]
+    latin = sum(1 for c in letters if c.isascii())
+    if not letters or latin < 0.7 * len(letters):
+        return value
+    from extractors.normalise import latinise
+
+    return " ".join(latinise(w) if all(c in _LOOKALIKE or not c.isalpha() for c in w) else w for w in value.split(" "))
+
+
 def _org_in(text: Text, start: int, end: int, lang: str) -> Hit | None:
     for s, e, _ in organisations(text.string[start:end], lang):
         return Hit(" ".join(text.string[start + s:start + e].split()), start + s, start + e, 0.95)
@@ -35,7 +50,7 @@ def _cut_name(text: Text, start: int, limit: int, one_row: bool = False) -> Hit 
     s, e = trim(text, start, end, NAME_CHARS)
     if e - s < 3:
         return None
-    value = " ".join(text.string[s:e].split())
+    value = latin_context(" ".join(text.string[s:e].split()))
     if value.endswith(".") and not re.search(r"\b(?:Ltd|Inc|Co|Corp|S\.A|A\.S|d\.o\.o|S\.A\.E|Bhd|No)\.$", value):
         value = value[:-1]
         e -= 1
@@ -95,7 +110,8 @@ def party(text: Text, role: str, lang: str) -> Hit | None:
     return None
 
 
-END_USER_LABEL = r"(?:конечн\w*\s+пользовател\w*|end[\s\-]?user|соңғы\s+пайдаланушы\w*|получател\w*\s+и\s+конечн\w*\s+пользовател\w*)"
+END_USER_LABEL = (r"(?:конечн\w*\s+пользовател\w*|end[\s\-]?user|соңғы\s+пайдаланушы\w*|получател\w*\s+и\s+конечн\w*\s+пользовател\w*)"
+                  r"(?!\s*(?:certificate|guarantee|statement|undertak|\(гарант|обязуется|міндеттенеді|\)))")
 ADDRESS_LABEL = r"(?:адрес|address|мекенжайы|местонахождение|location)"
 
 
