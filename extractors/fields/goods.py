@@ -94,8 +94,9 @@ def _gather_name(text: Text, ri: int, a: int, b: int) -> Hit:
         if r.page != row.page or _is_header(r) or N.find_tnved(r.text) or r.top - text.rows[j - 1].bottom > 1.2 * r.height:
             break
         inside = [w for w in r.words if w.lbox[0] >= x0 and w.lbox[2] <= x1 + 40]
-        if not inside or len(inside) != len(r.words):
-            break  # a row with words outside the name column is not a wrapped name
+        whole_cells = [r.words[a:b] for a, b in r.cells if all(w in inside for w in r.words[a:b])]
+        if not inside or sum(len(c) for c in whole_cells) != len(inside):
+            break  # prose running past the name column is not a wrapped name
         parts.append(" ".join(w.text for w in inside))
         end = text.row_starts[j] + r.starts[r.words.index(inside[-1])] + len(inside[-1].text)
         j += 1
