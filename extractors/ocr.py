@@ -181,6 +181,57 @@ def remove_rules(gray: np.ndarray) -> np.ndarray:
     return out
 
 
+CODE_TOKEN = re.compile(r"^(?=.*\d)(?=.*[A-Za-zА-Яа-яЁё])[\w./\-]{2,24}$")
+LATIN_LOOKALIKE = set("АВЕКМНОРСТХУЗаеорсхукмтнвЬ")
+
+
+def reread_codes(img: np.ndarray, words: list, limit: int = 60) -> list:
+    """Codes and numbers ("TR-2025/0321", "HD-35", "KZ-58") are Latin, but a model that
+    knows Cyrillic reads them with Cyrillic shapes ("ТК-2025", "НО-35"). Read such words
+    again with the English model alone, all in one tesseract call (the crops stacked on
+    one canvas), and keep the reading it is surer of."""
+    picks = []
+    for i, (t, b, c, ln) in enumerate(words):
+        letters = [ch for ch in t if ch.isalpha()]
+        if CODE_TOKEN.match(t) and all(ch.isascii() or ch in LATIN_LOOKALIKE for ch in letters):
+            picks.append(i)
+    picks = picks[:limit]
+    if not picks:
+        return words
+    crops = []
+    for i in picks:
+        x0, y0, x1, y1 = words[i][1]
+        pad = max(3, (y1 - y0) // 3)
+        crops.append(img[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad])
+    gap = max(c.shape[0] for c in crops)
+    width = max(c.shape[1] for c in crops) + 2 * gap
+    canvas = np.full((sum(c.shape[0] + gap for c in crops) + gap, width), 255, np.uint8)
+    slots, y = [], gap
+    for c in crops:
+        canvas[y:y + c.shape[0], gap:gap + c.shape[1]] = c
+        slots.append((y, y + c.shape[0]))
+        y += c.shape[0] + gap
+    found: dict[int, list[tuple[float, str, float]]] = {}
+    for t, (x0, y0, x1, y1), c, _ in tesseract_words(canvas, "eng", psm=6):
+        cy = (y0 + y1) / 2
+        for n, (a, b) in enumerate(slots):
+            if a - gap / 2 <= cy <= b + gap / 2:
+                found.setdefault(n, []).append((x0, t, c))
+                break
+    out = list(words)
+    for n, i in enumerate(picks):
+        if n not in found:
+            continue
+        parts = sorted(found[n])
+        text = "".join(t for _, t, _ in parts)
+        conf = min(c for _, _, c in parts)
+        t0, b0, c0, ln0 = words[i]
+        has_cyr = any(not ch.isascii() for ch in t0)
+        if text.isascii() and abs(len(text) - len(t0)) <= 1 and (conf > c0 + 0.05 or (has_cyr and conf >= 0.6)):
+            out[i] = (text, b0, max(conf, c0), ln0)
+    return out
+
+
 def ocr_page(gray: np.ndarray, lang: str, good_enough: float = 0.55) -> OcrPage:
     """Read an upright page in one pass; only a poor reading pays for orientation detection."""
     best = None
@@ -205,12 +256,14 @@ def ocr_page(gray: np.ndarray, lang: str, good_enough: float = 0.55) -> OcrPage:
             words = tesseract_words(img, lang)
             q = quality(words)
             if best is None or q > best[0]:
-                best = (q, kk, m, skew, words)
+                best = (q, kk, m, skew, words, img)
             if q >= good_enough:
                 break
         if best[0] >= good_enough:
             break
-    q, k, m, skew, words = best
+    q, k, m, skew, words, img = best
+    if "eng" in lang.split("+"):
+        words = reread_codes(img, words)
     back = _invert(m)
     out = [OcrWord(t, _map_box(back, b), tuple(float(v) for v in b), c, ln) for t, b, c, ln in words]
     return OcrPage(out, rotation=90 * k, skew_deg=skew, quality=q)

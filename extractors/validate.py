@@ -5,6 +5,19 @@ from __future__ import annotations
 from models.reference import reference
 
 
+def repair_tnved(code: str) -> str | None:
+    """The one nomenclature code a single misread digit away from `code`, if exactly one exists."""
+    ref = reference()
+    found = set()
+    for i, old in enumerate(code):
+        for d in "0123456789":
+            if d != old:
+                cand = code[:i] + d + code[i + 1:]
+                if ref.is_tnved(cand):
+                    found.add(cand)
+    return found.pop() if len(found) == 1 else None
+
+
 def goods_issues(key: str, line: dict) -> list[str]:
     ref = reference()
     hit = line.get(key)

@@ -22,6 +22,7 @@ class Hit:
     end: int
     weight: float  # how much the rule that found it is trusted
     raw: str | None = None
+    notes: list[str] | None = None  # corrections made to the value, for the reviewer
 
 
 def make(text: Text, hit: Hit | None, issues: list[str] | None = None) -> dict | None:
@@ -38,6 +39,7 @@ def make(text: Text, hit: Hit | None, issues: list[str] | None = None) -> dict |
     raw = hit.raw if hit.raw is not None else span.text
     if raw and str(raw) != str(hit.value):
         out["raw"] = raw
+    issues = (hit.notes or []) + (issues or [])
     if issues:
         out["issues"] = issues
     return out

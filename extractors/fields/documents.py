@@ -40,11 +40,15 @@ def contract_fields(text: Text, lang: str, goods_total: str | None) -> dict:
     f: dict = {}
     # Number: "Номер контракта: X", "КОНТРАКТ № X", "Contract No. X"
     hits = number_after(text, r"(?:номер\s+(?:контракта|договора)|contract\s+(?:number|no\.?)|келісімшарт\s+нөмірі)" + COLON)
-    hits += number_after(text, CONTRACT_WORD + r"\s*" + NO_SIGN)
+    hits += number_after(text, CONTRACT_WORD + r"(?:\s+[^\s№]+){0,3}?\s*" + NO_SIGN)
     num = min(hits, key=lambda h: h.start) if hits else None
     if num is None:
-        hits = number_after(text, r"^\s*" + NO_SIGN)
-        num = hits[0] if hits else None
+        # A heading the reader garbled ("СОМТКАСТ №"): the first № in the first rows.
+        head_end = text.row_starts[min(3, len(text.rows) - 1)] + len(text.rows[min(3, len(text.rows) - 1)].text) if text.rows else 0
+        hits = [h for h in number_after(text, NO_SIGN) if h.start < head_end]
+        if hits:
+            num = hits[0]
+            num.weight = 0.75
     f["contract_number"] = make(text, num)
     # Date: labelled, else the first date near the heading.
     date = None

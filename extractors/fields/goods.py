@@ -10,6 +10,8 @@ from decimal import Decimal
 from extractors import normalise as N
 from extractors.fields.common import Hit, make
 from extractors.text import Row, Text
+from extractors.validate import repair_tnved
+from models.reference import reference
 
 LETTERS = re.compile(r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]{2,}")
 HEADER_WORDS = re.compile(r"наименован|description|атауы|код\s+тн|hs\s+code|тн\s+коды|кол-?во|qty|quantity|саны|"
@@ -122,7 +124,7 @@ def _prose_line(text: Text, cs: int, ce: int) -> dict:
     s = text.string
     # The clause: from the previous item marker or sentence end to the next one.
     head = s[max(0, cs - 300):cs]
-    marks = [m.end() for m in re.finditer(r"(?:^|\n|\s)\d{1,2}\.\d{1,2}\.?\s|[.;:]\s*\n|\.\s+(?=[А-ЯA-ZӘҒҚҢӨҰҮІ])", head)]
+    marks = [m.end() for m in re.finditer(r"(?<![\w.,])\d{1,2}\.\d{1,2}\.?\s|[.;:]\s*\n|\.\s+(?=[А-ЯA-ZӘҒҚҢӨҰҮІ])", head)]
     start = cs - len(head) + (marks[-1] if marks else 0)
     tail = s[ce:ce + 400]
     stop = re.search(r"\n\s*\d{1,2}\.\d{1,2}\.?\s|\.\s*\n|\.\s+(?=[А-ЯA-ZӘҒҚҢӨҰҮІ]\w+\s)|;\s*\n", tail)
@@ -133,7 +135,7 @@ def _prose_line(text: Text, cs: int, ce: int) -> dict:
     if cc:
         a, b, v = cc[0]
         line["control_list_code"] = Hit(v, start + a, start + b, 0.9)
-    for m in re.finditer(r"(\d[\d\s.,]*?)\s*(" + UNIT_RX.pattern + r")", clause, re.I):
+    for m in re.finditer(r"(?<![\d.,])(\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)\s*(" + UNIT_RX.pattern + r")", clause, re.I):
         q = N.quantity(m.group(1))
         u = N.unit_code(m.group(2))
         if q and u and not (start + m.start(1) >= cs and start + m.start(1) < ce):
@@ -174,8 +176,6 @@ def _plausible_code(text: Text, pos: int, code: str, row: Row) -> bool:
     before = text.string[max(0, pos - 30):pos]
     if NOT_A_CODE.search(before):
         return False
-    from models.reference import reference
-
     if reference().is_tnved(code):
         return True
     context = text.string[max(0, pos - 80):pos]
@@ -197,7 +197,14 @@ def goods_lines(text: Text, lang: str) -> list[dict]:
             line = _table_line(text, ri, (cs, ce)) if len(row.cells) >= 3 else None
             if not line or "name" not in line:
                 line = _prose_line(text, base + cs, base + ce)
-            line["tnved_code"] = Hit(code, base + cs, base + ce, 0.95)
+            hit = Hit(code, base + cs, base + ce, 0.95)
+            if not reference().is_tnved(code):
+                fixed = repair_tnved(code)
+                if fixed:
+                    # One digit misread: the nomenclature has exactly one code that close.
+                    hit = Hit(fixed, base + cs, base + ce, 0.6, raw=row.text[cs:ce],
+                              notes=[f"read as {code}, which is not in the nomenclature; {fixed} is the only code one digit away"])
+            line["tnved_code"] = hit
             lines.append(line)
     return lines
 
