@@ -89,6 +89,11 @@ def contract_fields(text: Text, lang: str, goods_total: str | None) -> dict:
     totals: list[Hit] = []
     for m in text.finditer(TOTAL_LABEL + r"\s*(?:составляет|is|құрайды|[:\-–—])?\s*"):
         totals += _money_hits(text, m.end())[:1]
+    if not totals and goods_total:
+        # No total label could be read: an amount equal to the lines' sum is the total.
+        for s_, e_, v in N.find_numbers(text.string):
+            if N.money(text.string[s_:e_]) == goods_total and text.string.count(text.string[s_:e_]) == 1:
+                totals.append(Hit(goods_total, s_, e_, 0.75))
     total = None
     if totals:
         agree = [h for h in totals if goods_total and h.value == goods_total]

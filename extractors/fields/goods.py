@@ -16,7 +16,7 @@ from models.reference import reference
 LETTERS = re.compile(r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]{2,}")
 HEADER_WORDS = re.compile(r"наименован|description|атауы|код\s+тн|hs\s+code|тн\s+коды|кол-?во|qty|quantity|саны|"
                           r"ед\.\s*изм|unit|өлш|сумма|amount|сомасы|цена|price|бағасы|контрол|control|бақылау", re.I)
-UNIT_RX = re.compile(r"(?<![\w])(шт\.?|штук\w*|дана|pcs\.?|pieces?|units?|кг|kg|т|t|тонн\w*|tonnes?|л|l|м²|m²|кв\.\s*м|sq\.\s*m|м|m|"
+UNIT_RX = re.compile(r"(?<![\w])(шт\.?|штук\w*|дана|pcs\.?|pieces?|units?|кг|kg|KT|кт|т|t|тонн\w*|tonnes?|л|l|м²|m²|кв\.\s*м|sq\.\s*m|м|m|"
                      r"пар\w*|pairs?|жұп|тыс\.\s*шт\.?|мың\s+дана|thousand\s+pcs|компл\w*|sets?)(?![\w])", re.I)
 VALUE_WORDS = r"(?:на\s+сумму|сумм\w*|стоимост\w*|сомасы|for\s+the\s+amount\s+of|amount|value|totalling|total)"
 LABEL_NOISE = re.compile(r"\(?\s*(?:код\w*\s+(?:тн\s*вэд|по\s+списку\s+контроля)\w*|тн\s*вэд(?:\s+еаэс)?|еаэо\s+сэқ\s+тн\s+коды|"
@@ -53,6 +53,16 @@ def _table_line(text: Text, ri: int, code_span: tuple[int, int]) -> dict | None:
             line["control_list_code"] = Hit(v, base + a, base + b, 0.92)
             taken.append((a, b))
             break
+    if "control_list_code" not in line:
+        # "9A001" read as "94001": a letter of the category read as a digit.
+        m = re.compile(r"\s*(\d)([4806З3])(\d{3})(?![\d,.])").match(rs, ce)
+        if m:
+            for letter in {"4": "A", "8": "B", "0": "D", "6": "C", "3": "E", "З": "E"}.get(m.group(2), ""):
+                code = m.group(1) + letter + m.group(3)
+                if reference().is_control_code(code):
+                    line["control_list_code"] = Hit(code, base + m.start(1), base + m.end(3), 0.6, raw=m.group(0).strip(),
+                                                    notes=[f"read as {m.group(0).strip()}; taken as control-list code {code}"])
+                    taken.append((m.start(1), m.end(3)))
     after = ce
     for m in UNIT_RX.finditer(rs, ce):
         if any(a <= m.start() < b for a, b in taken):
@@ -70,15 +80,37 @@ def _table_line(text: Text, ri: int, code_span: tuple[int, int]) -> dict | None:
         line["quantity"] = Hit(N.quantity(rs[a:b]), base + a, base + b, 0.88)
     if len(nums) >= 2:
         a, b, _ = nums[-1]
-        line["value"] = Hit(N.money(rs[a:b]), base + a, base + b, 0.88)
+        line["value"] = _wrapped_amount(text, ri, a, b) or Hit(N.money(rs[a:b]), base + a, base + b, 0.88)
     # The name: the text before the code, without the line number.
     head = rs[:cs]
-    m = re.match(r"\s*\d{1,3}[.)]?\s+", head)
+    # The line number, or what OCR made of it and the table's left rule ("1", "Т", "с.").
+    m = re.match(r"\s*(?:\d{1,3}[.)]?|\w\.?|\w\w\.|[^\w\s]{1,2})\s+", head)
     a = m.end() if m else 0
     b = len(head.rstrip(" |;,"))
     if b - a >= 3 and LETTERS.search(head[a:b]):
         line["name"] = _gather_name(text, ri, a, b)
     return line
+
+
+def _wrapped_amount(text: Text, ri: int, a: int, b: int) -> Hit | None:
+    """An amount too wide for its column wraps: '473 763' above '722,40'."""
+    row = text.rows[ri]
+    if ri + 1 >= len(text.rows) or text.rows[ri + 1].page != row.page:
+        return None
+    ws = [w for w, st in zip(row.words, row.starts) if a <= st < b]
+    if not ws:
+        return None
+    x0, x1 = ws[0].lbox[0], ws[-1].lbox[2]
+    nxt = text.rows[ri + 1]
+    below = [w for w in nxt.words if w.lbox[0] < x1 + 4 and w.lbox[2] > x0 - 4]
+    if not below or not all(re.fullmatch(r"[\d\s.,]+", w.text) for w in below) or N.find_tnved(nxt.text):
+        return None
+    joined = text.string[text.row_starts[ri] + a:text.row_starts[ri] + b] + " " + " ".join(w.text for w in below)
+    value = N.money(joined)
+    if value is None:
+        return None
+    end = text.row_starts[ri + 1] + nxt.starts[nxt.words.index(below[-1])] + len(below[-1].text)
+    return Hit(value, text.row_starts[ri] + a, end, 0.8, raw=joined)
 
 
 def _gather_name(text: Text, ri: int, a: int, b: int) -> Hit:
@@ -167,7 +199,8 @@ def _prose_line(text: Text, cs: int, ce: int) -> dict:
 
 
 TNVED_LABEL = re.compile(r"тн\s*вэд|тн\s+коды|hs\s*code|h\.s\.|harmoni[sz]ed|commodity\s+code|тарифн|cn\s+code", re.I)
-NOT_A_CODE = re.compile(r"(?:№|N[o°]\.?|#|сч[её]т\w*|account|iban|иик|жск|бин|бсн|bin|iin|иин|тел\w*|tel\w*|phone|факс|fax|swift|бик|бск)[\s:.]*$", re.I)
+NOT_A_CODE = re.compile(r"(?<![\w])(?:№|N[o°]\.?|#|сч[её]т\w*|account|iban|иик|жск|бин|бсн|bin|iin|иин|тел\.?|tel\.?|phone|"
+                        r"факс|fax|swift|бик|бск)[\s:.№]*$", re.I)
 
 
 def _plausible_code(text: Text, pos: int, code: str, row: Row) -> bool:

@@ -94,7 +94,8 @@ def preamble_party(text: Text, role: str, lang: str) -> Hit | None:
     return _cut_name(text, start, m.start())
 
 
-NOT_A_NAME = re.compile(r"^(?:БИН|БСН|ИИН|ЖСН|ИИК|ЖСК|BIN|IIN|IBAN|SWIFT|тел|tel|счет|account|_)", re.I)
+NOT_A_NAME = re.compile(r"^(?:БИН|БСН|ИИН|ЖСН|ИИК|ЖСК|BIN|IIN|IBAN|SWIFT|тел|tel|счет|account|_|"
+                        r"(?:продавец|покупатель|seller|buyer|сатушы|сатып\s+алушы)\s*:?\s*$)", re.I)
 
 
 def party(text: Text, role: str, lang: str) -> Hit | None:
@@ -139,7 +140,7 @@ def address_after(text: Text, pos: int, lang: str) -> Hit | None:
         end = s.find("\n", start)
         end = len(s) if end < 0 else end
         a, b = trim(text, start, end, " ,;:—–-()«»\"\n.")
-        return Hit(" ".join(s[a:b].split()), a, b, 0.9) if b - a >= 4 else None
+        return Hit(latin_context(" ".join(s[a:b].split())), a, b, 0.9) if b - a >= 4 else None
     m = re.match(r"\s*(?:\(|,?\s*" + ADDRESS_LABEL + r"\s*[:\-–—]?)\s*", seg, re.I)
     if not m and not seg.lstrip().startswith("\n"):
         # A form: the address on its own labelled row below.
@@ -170,4 +171,4 @@ def address_after(text: Text, pos: int, lang: str) -> Hit | None:
     a, b = trim(text, start, end, " ,;:—–-()«»\"\n.")
     if b - a < 4:
         return None
-    return Hit(" ".join(s[a:b].split()), a, b, 0.85)
+    return Hit(latin_context(" ".join(s[a:b].split())), a, b, 0.85)
