@@ -128,8 +128,13 @@ def tesseract_words(gray: np.ndarray, lang: str, psm: int = 3) -> list[tuple[str
 
 
 def quality(words: list[tuple[str, tuple, float]]) -> float:
-    """Share of confidently read, word-like tokens: low on upside-down or sideways pages."""
+    """Share of confidently read, word-like tokens: low on upside-down or sideways pages.
+    A sideways page can read well word by word (tesseract follows vertical lines), but
+    then its word boxes stand upright: such a reading counts as poor."""
     if not words:
+        return 0.0
+    long = [b for t, b, _, _ in words if len(t) >= 4]
+    if long and sum(1 for b in long if (b[3] - b[1]) > (b[2] - b[0])) > 0.5 * len(long):
         return 0.0
     good = sum(1 for t, _, c, _ in words if c >= 0.6 and WORDLIKE.match(t))
     return good / len(words)
