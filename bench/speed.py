@@ -52,10 +52,11 @@ def _tree_rss_kib(pid: int) -> int:
     return total
 
 
-def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, int]:
+def run_measured(cmd: list[str], env: dict | None = None, stdin: bytes | None = None) -> tuple[float, int]:
     """(seconds, peak RSS of the process tree in MiB)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                            stdin=subprocess.PIPE if stdin is not None else None)
     peak = [0]
 
     def sample() -> None:
@@ -65,7 +66,7 @@ def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, int]:
 
     th = threading.Thread(target=sample, daemon=True)
     th.start()
-    _, err = proc.communicate()
+    _, err = proc.communicate(stdin)
     th.join()
     secs = time.perf_counter() - t0
     if proc.returncode not in (0, 1):
@@ -112,20 +113,7 @@ def bench_tesseract(png_dir: Path, workers: int, lang: str) -> tuple[float, int]
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     files = sorted(str(p) for p in png_dir.glob("*.png"))
     script = "xargs -P {n} -I{{}} tesseract {{}} - -l {lang} >/dev/null 2>&1".format(n=workers, lang=lang)
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(["bash", "-c", script], stdin=subprocess.PIPE, env=env)
-    peak = [0]
-
-    def sample() -> None:
-        while proc.poll() is None:
-            peak[0] = max(peak[0], _tree_rss_kib(proc.pid))
-            time.sleep(0.1)
-
-    th = threading.Thread(target=sample, daemon=True)
-    th.start()
-    proc.communicate("\n".join(files).encode())
-    th.join()
-    return time.perf_counter() - t0, peak[0] // 1024
+    return run_measured(["bash", "-c", script], env=env, stdin="\n".join(files).encode())
 
 
 def bench_ocrmypdf(pdf: Path, workers: int, lang: str, extra: list[str]) -> tuple[float, int]:

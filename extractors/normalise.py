@@ -202,7 +202,7 @@ def find_tnved(text: str) -> list[tuple[int, int, str]]:
 
 # 5A002.a.1, 6A003.b.4, 1C350, ML8.a, 2В001 (Cyrillic В); OCR may read "ML 8.a" or "6A003.b.4." with a dot.
 CONTROL_RX = re.compile(
-    r"(?<![\w])((?:[0-9][ABCDEАВСЕ]\s?[0-9OО]{3}|[MМ][LL]\s?\d{1,2})(?:\s?\.\s?[a-zа-яЬь0-9]{1,3})*)(?![\w])"
+    r"(?<![\w])((?:[0-9][ABCDEАВСЕ]\s?[0-9OО]{3}|[MМ][LL]\s?\d{1,2})(?:\s?\.\s?[a-zа-яЬьБ0-9]{1,3})*)(?![\w])"
 )
 
 
@@ -213,13 +213,34 @@ def control_code(text: str) -> str | None:
     return _clean_control(m.group(1))
 
 
+# How OCR with Cyrillic models prints the Latin sub-item letters of control codes.
+_SUFFIX_LOOKALIKES = str.maketrans({"Ь": "b", "ь": "b", "Б": "b", "в": "b", "р": "p", "п": "n", "г": "r", "и": "u", "д": "d"})
+# Sub-item letters and digits that OCR confuses with each other, for repair against the list.
+_SUFFIX_CONFUSIONS = {"p": "b", "6": "b", "b": "6h", "o": "a0", "e": "c", "c": "e", "l": "1i", "1": "li", "i": "1l", "h": "b"}
+
+
+def repair_control(code: str) -> str | None:
+    """The one listed code a single sub-item character away from `code`, if exactly one."""
+    ref = reference()
+    head, _, rest = code.partition(".")
+    if not rest:
+        return None
+    found = set()
+    for i, ch in enumerate(rest):
+        for alt in _SUFFIX_CONFUSIONS.get(ch, ""):
+            cand = head + "." + rest[:i] + alt + rest[i + 1:]
+            if ref.is_control_code(cand):
+                found.add(cand)
+    return found.pop() if len(found) == 1 else None
+
+
 def _clean_control(raw: str) -> str:
     s = latinise(re.sub(r"\s+", "", raw)).rstrip(".")
     head, _, rest = s.partition(".")
     if not head.startswith("ML"):
         head = head[:2] + head[2:].translate(_DIGIT_LOOKALIKES)
     # "Ь" is how a Cyrillic OCR model reads a Latin "b".
-    parts = [p.replace("Ь", "b").replace("ь", "b").lower() for p in rest.split(".") if p] if rest else []
+    parts = [latinise(p.translate(_SUFFIX_LOOKALIKES)).lower() for p in rest.split(".") if p] if rest else []
     return ".".join([head.upper()] + parts)
 
 
@@ -238,7 +259,7 @@ UNIT_WORDS: dict[str, str] = {
     "м": "006", "метр": "006", "метров": "006", "m": "006", "metres": "006", "meters": "006",
     "м2": "055", "м²": "055", "квм": "055", "m2": "055", "m²": "055", "sqm": "055",
     "пар": "715", "пара": "715", "пары": "715", "жұп": "715", "pairs": "715", "pair": "715",
-    "тысшт": "798", "мыңдана": "798", "thousandpcs": "798",
+    "тысшт": "798", "мыңдана": "798", "thousandpcs": "798", "тыс": "798", "мың": "798", "thousand": "798",
     "г": "163", "грамм": "163", "g": "163", "компл": "839", "комплект": "839", "set": "839", "sets": "839", "жиынтық": "839",
 }
 

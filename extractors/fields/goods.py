@@ -16,8 +16,8 @@ from models.reference import reference
 LETTERS = re.compile(r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]{2,}")
 HEADER_WORDS = re.compile(r"наименован|description|атауы|код\s+тн|hs\s+code|тн\s+коды|кол-?во|qty|quantity|саны|"
                           r"ед\.\s*изм|unit|өлш|сумма|amount|сомасы|цена|price|бағасы|контрол|control|бақылау", re.I)
-UNIT_RX = re.compile(r"(?<![\w])(шт\.?|штук\w*|дана|pcs\.?|pieces?|units?|кг|kg|KT|кт|т|t|тонн\w*|tonnes?|л|l|м²|m²|кв\.\s*м|sq\.\s*m|м|m|"
-                     r"пар\w*|pairs?|жұп|тыс\.\s*шт\.?|мың\s+дана|thousand\s+pcs|компл\w*|sets?)(?![\w])", re.I)
+UNIT_RX = re.compile(r"(?<![\w])(тыс\.\s*шт\.?|мың\s+дана|thousand\s+pcs|тыс\.|мың|thousand|шт\.?|штук\w*|дана|pcs\.?|pieces?|units?|"
+                     r"кг|kg|KT|кт|т|t|тонн\w*|tonnes?|л|l|м²|m²|кв\.\s*м|sq\.\s*m|м|m|пар\w*|pairs?|жұп|компл\w*|sets?)(?![\w])", re.I)
 VALUE_WORDS = r"(?:на\s+сумму|сумм\w*|стоимост\w*|сомасы|for\s+the\s+amount\s+of|amount|value|totalling|total)"
 LABEL_NOISE = re.compile(r"\(?\s*(?:код\w*\s+(?:тн\s*вэд|по\s+списку\s+контроля)\w*|тн\s*вэд(?:\s+еаэс)?|еаэо\s+сэқ\s+тн\s+коды|"
                          r"hs\s+code|бақылау\s+тізімі(?:\s+бойынша)?\s+коды|control\s+list\s+(?:entry|no\.?|code)|в\s+количестве|"
@@ -86,6 +86,9 @@ def _table_line(text: Text, ri: int, code_span: tuple[int, int]) -> dict | None:
     # The line number, or what OCR made of it and the table's left rule ("1", "Т", "с.").
     m = re.match(r"\s*(?:\d{1,3}[.)]?|\w\.?|\w\w\.|[^\w\s]{1,2})\s+", head)
     a = m.end() if m else 0
+    junk = re.match(r"(\S{1,2})\s+(?=\S)", head[a:])
+    if junk and not (junk.group(1).isalpha() and junk.group(1).isupper()):
+        a += junk.end()  # OCR debris of the table's rule or number column ("iL", "с.")
     b = len(head.rstrip(" |;,"))
     if b - a >= 3 and LETTERS.search(head[a:b]):
         line["name"] = _gather_name(text, ri, a, b)
@@ -190,6 +193,8 @@ def _prose_line(text: Text, cs: int, ce: int) -> dict:
     cut = LABEL_NOISE.search(name_zone)
     if cut:
         name_zone = name_zone[:cut.start()]
+    if "(" in name_zone:  # codes follow the name in brackets, however their label was read
+        name_zone = name_zone[:name_zone.index("(")]
     m = re.match(r"[\s\d.)\-–—]*", name_zone)
     a = m.end() if m else 0
     b = len(name_zone.rstrip(" ,;:(—–-\n"))
@@ -238,6 +243,12 @@ def goods_lines(text: Text, lang: str) -> list[dict]:
                     hit = Hit(fixed, base + cs, base + ce, 0.6, raw=row.text[cs:ce],
                               notes=[f"read as {code}, which is not in the nomenclature; {fixed} is the only code one digit away"])
             line["tnved_code"] = hit
+            cl = line.get("control_list_code")
+            if cl is not None and not reference().is_control_code(cl.value):
+                fixed = N.repair_control(cl.value)
+                if fixed:
+                    cl.notes = [f"read as {cl.value}, which is not in the control lists; {fixed} is the only code that close"]
+                    cl.value, cl.weight = fixed, cl.weight * 0.7
             lines.append(line)
     return lines
 

@@ -30,7 +30,9 @@ ORG_PATTERNS = [
     # «Альфа Технолоджис» ЖШС
     re.compile(rf"[{_Q_OPEN}][^{_Q_CLOSE}\n]{{2,80}}[{_Q_CLOSE}]\s*(?:{_FORMS_CYR}|{_FORMS_LAT})(?![\w])"),
     # Gulf Trade Solutions LLC, Anka Savunma Sanayi A.S., Balkan Industrial d.o.o.
-    re.compile(rf"[A-Z][\w&'’.\-]*[ \t]+(?:[A-Z0-9&][\w&'’.\-]*[ \t]+){{0,6}}(?:{_FORMS_LAT})(?![\w])"),
+    # (a date's month before a name on the next line is not part of it)
+    re.compile(rf"(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|The|And|Of)[a-z]*\b)[A-Z][\w&'’.\-]*\s+"
+               rf"(?:[A-Z0-9&][\w&'’.\-]*\s+){{0,6}}(?:{_FORMS_LAT})(?![\w])"),
 ]
 
 

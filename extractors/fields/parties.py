@@ -131,43 +131,32 @@ def end_user(text: Text, lang: str) -> tuple[Hit | None, Hit | None]:
     return None, None
 
 
-def address_after(text: Text, pos: int, lang: str) -> Hit | None:
+ADDRESS_ROW = re.compile(r"(?:^|\n)[ \t]*" + ADDRESS_LABEL + r"(?:[ \t]*[:\-–—][ \t]*|[ \t]{3,}|[ \t]+)", re.I)
+
+
+def _row_value(text: Text, start: int, weight: float) -> Hit | None:
     s = text.string
-    seg = s[pos:pos + 40]
-    row = re.match(r"[ \t]*\n[ \t]*" + ADDRESS_LABEL + r"(?:[ \t]*[:\-–—][ \t]*|[ \t]{3,})", seg, re.I)
-    if row:  # a form: "Адрес   …" on the next row, the value is the rest of that row
-        start = pos + row.end()
-        end = s.find("\n", start)
-        end = len(s) if end < 0 else end
-        a, b = trim(text, start, end, " ,;:—–-()«»\"\n.")
-        return Hit(latin_context(" ".join(s[a:b].split())), a, b, 0.9) if b - a >= 4 else None
-    m = re.match(r"\s*(?:\(|,?\s*" + ADDRESS_LABEL + r"\s*[:\-–—]?)\s*", seg, re.I)
-    if not m and not seg.lstrip().startswith("\n"):
-        # A form: the address on its own labelled row below.
-        m2 = re.compile(r"(?:^|\n)[ \t]*" + ADDRESS_LABEL + r"[ \t]*[:\-–—]?[ \t]*", re.I).search(s, pos, pos + 200)
-        if not m2:
-            return None
-        start = m2.end()
-        end = s.find("\n", start)
-        end = len(s) if end < 0 else end
+    end = s.find("\n", start)
+    a, b = trim(text, start, len(s) if end < 0 else end, " ,;:—–-()«»\"\n.")
+    return Hit(latin_context(" ".join(s[a:b].split())), a, b, weight) if b - a >= 4 else None
+
+
+def address_after(text: Text, pos: int, lang: str) -> Hit | None:
+    """The address following a name: in brackets, after 'address:', or on an 'Address' row below."""
+    s = text.string
+    m = re.match(r"[ \t]*(?:\(|,?[ \t]*" + ADDRESS_LABEL + r"[ \t]*[:\-–—]?)[ \t]*", s[pos:pos + 40], re.I)
+    if m is None:
+        row = ADDRESS_ROW.search(s, pos, pos + 200)
+        return _row_value(text, row.end(), 0.9) if row else None
+    start = pos + m.end()
+    if "(" in m.group():
+        end = s.find(")", start)
+        end = start + 200 if end < 0 else end
     else:
-        if not m:
-            m2 = re.compile(r"(?:^|\n)[ \t]*" + ADDRESS_LABEL + r"[ \t]*[:\-–—]?[ \t]*", re.I).search(s, pos, pos + 200)
-            if not m2:
-                return None
-            start = m2.end()
-            end = s.find("\n", start)
-            end = len(s) if end < 0 else end
-        else:
-            start = pos + m.end()
-            if "(" in m.group():
-                end = s.find(")", start)
-                end = start + 200 if end < 0 else end
-            else:
-                # Up to the end of the sentence: a full stop before a new line or a numbered clause.
-                tail = s[start:start + 250]
-                stop = re.search(r"\.\s*(?:\n|$)|\.\s+(?=\d+\.\d)|\n\s*\d+\.\d", tail)
-                end = start + (stop.start() if stop else len(tail))
+        # Up to the end of the sentence: a full stop before a new line or a numbered clause.
+        tail = s[start:start + 250]
+        stop = re.search(r"\.\s*(?:\n|$)|\.\s+(?=\d+\.\d)|\n\s*\d+\.\d", tail)
+        end = start + (stop.start() if stop else len(tail))
     a, b = trim(text, start, end, " ,;:—–-()«»\"\n.")
     if b - a < 4:
         return None
