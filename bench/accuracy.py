@@ -109,7 +109,7 @@ def _match_goods(truth: list[dict], pred: list[dict]) -> list[tuple[dict | None,
 
 
 def score_file(truth: dict, pred: dict | None, fields: dict[str, Counts], goods: dict[str, Counts],
-               docs: Counts, marks: dict[str, Counts], uncertified: Counts) -> Counts:
+               docs: Counts, marks: dict[str, Counts], uncertified: Counts, rotation: list[int] | None = None) -> Counts:
     """Adds one file's counts; returns its own field counts (for splits)."""
     own = Counts()
     pred_docs = pred["documents"] if pred else []
@@ -142,6 +142,9 @@ def score_file(truth: dict, pred: dict | None, fields: dict[str, Counts], goods:
         p_cert = bool(pp) and pp["signature"]["present"] and (pp["seal"]["present"] or not has_seal)
         # Recall of uncertified pages: of the pages truly missing a mark, how many were flagged.
         uncertified.add(True if not t_cert else None, True if not p_cert else None, "uncertified")
+        if rotation is not None and tp.get("rotation") is not None:
+            rotation[0] += 1
+            rotation[1] += bool(pp) and pp.get("rotation", 0) == tp["rotation"]
     return own
 
 
@@ -153,6 +156,7 @@ def evaluate(truth_dir: Path, results_dir: Path) -> dict:
     splits: dict[str, Counts] = defaultdict(Counts)
     files = rejected = 0
     bad_codes: list[str] = []
+    rotation = [0, 0]  # pages, pages turned upright as the truth says
     from models.reference import reference
 
     for tpath in sorted(truth_dir.glob("*.truth.json")):
@@ -162,7 +166,7 @@ def evaluate(truth_dir: Path, results_dir: Path) -> dict:
         pred = json.loads(rpath.read_text(encoding="utf-8")) if rpath.exists() else None
         files += 1
         rejected += pred is None
-        own = score_file(truth, pred, fields, goods, docs, marks, uncertified)
+        own = score_file(truth, pred, fields, goods, docs, marks, uncertified, rotation)
         gen = truth.get("generator", {})
         splits[f"degrade={gen.get('degrade', '?')}"] += own
         splits[f"colour={gen.get('colour', '?')}"] += own
@@ -188,6 +192,7 @@ def evaluate(truth_dir: Path, results_dir: Path) -> dict:
         "doc_type_accuracy": round(docs.tp / max(1, docs.tp + max(docs.fn, docs.fp)), 4),
         "marks": {k: row(v) for k, v in sorted(marks.items())},
         "uncertified_pages": row(uncertified),
+        "rotation_accuracy": round(rotation[1] / rotation[0], 4) if rotation[0] else None,
         "splits": {k: row(v) for k, v in sorted(splits.items())},
         "tnved_not_in_reference": sorted(set(bad_codes)),
     }
@@ -207,6 +212,8 @@ def print_table(rep: dict, out=sys.stdout) -> None:
         w(f"{'page ' + k:28} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} {r['tp']:5d} {r['fp']:5d} {r['fn']:5d}\n")
     r = rep["uncertified_pages"]
     w(f"{'uncertified pages flagged':28} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} {r['tp']:5d} {r['fp']:5d} {r['fn']:5d}\n")
+    if rep.get("rotation_accuracy") is not None:
+        w(f"{'page orientation accuracy':28} {rep['rotation_accuracy']:20.3f}\n")
     w("micro-F1 by split:\n")
     for k, r in rep["splits"].items():
         w(f"  {k:26} {r['f1']:6.3f}  (tp {r['tp']}, fp {r['fp']}, fn {r['fn']})\n")

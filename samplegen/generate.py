@@ -249,7 +249,8 @@ def build_file(rng: random.Random, fp: FilePlan) -> tuple[bytes, str, dict]:
                 s = _settings(rng, fp)
                 img, m = scan_page(rasterise_pdf_page(doc.pdf, p, s.dpi), s, rng)
                 maps[p + 1] = (m, s.dpi / 72.0)
-                pt.rotation, pt.colour, pt.text_source = 90 * s.quarter_turns, s.colour, "ocr"
+                # The truth says how to undo the scan: the page was turned clockwise by 90 * quarter_turns.
+                pt.rotation, pt.colour, pt.text_source = (360 - 90 * s.quarter_turns) % 360, s.colour, "ocr"
                 if fp.fmt in ("tiff", "jpeg", "png"):
                     images.append(img)
                 else:
