@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -81,35 +82,55 @@ def extract(
         out.mkdir(parents=True, exist_ok=True)
     settings = ExtractSettings(**({"workers": workers} if workers else {}))
     failed = 0
-    show_bar = sys.stderr.isatty() and not as_json
     total_pages = [0]
 
     def progress(n: int) -> None:
         total_pages[0] += n
 
-    for i, outcome in enumerate(extract_files(paths, settings, progress), start=1):
-        name = outcome.path.name
-        stem = _safe_stem(outcome.path)
-        if outcome.error is not None:
-            failed += 1
-            payload = outcome.error.model_dump_json(by_alias=True, exclude_none=True, indent=2)
-            typer.echo(f"[{i}/{len(paths)}] {name}: REJECTED ({outcome.error.error}) {outcome.error.message}", err=True)
-            if out is not None:
-                _write_atomic(out / f"{stem}.error.json", payload)
-                (out / f"{stem}.json").unlink(missing_ok=True)
-            if as_json:
-                sys.stdout.write(payload + "\n")
-            continue
-        text = outcome.result.to_json()
-        if out is not None:
-            _write_atomic(out / f"{stem}.json", text)
-            (out / f"{stem}.error.json").unlink(missing_ok=True)
-        if as_json:
-            sys.stdout.write(text + "\n")
-        prefix = f"[{i}/{len(paths)}] " if show_bar or not as_json else ""
-        typer.echo(f"{prefix}{name}: {_summary(outcome.result)}", err=True)
+    with _progress_bar(len(paths), enabled=sys.stderr.isatty() and not as_json) as advance:
+        for i, outcome in enumerate(extract_files(paths, settings, progress), start=1):
+            failed += _report(i, len(paths), outcome, out, as_json)
+            advance()
     typer.echo(f"{len(paths) - failed} processed, {failed} rejected, {total_pages[0]} pages.", err=True)
     raise typer.Exit(1 if failed else 0)
+
+
+@contextmanager
+def _progress_bar(total: int, enabled: bool):
+    """A progress bar on a terminal; nothing when the output goes to a file or a pipe."""
+    if not enabled:
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("files", total=total)
+        yield lambda: bar.advance(task)
+
+
+def _report(i: int, n: int, outcome, out: Path | None, as_json: bool) -> int:
+    """Writes one file's result or error; returns 1 when the file was rejected."""
+    name = outcome.path.name
+    stem = _safe_stem(outcome.path)
+    if outcome.error is not None:
+        payload = outcome.error.model_dump_json(by_alias=True, exclude_none=True, indent=2)
+        typer.echo(f"[{i}/{n}] {name}: REJECTED ({outcome.error.error}) {outcome.error.message}", err=True)
+        if out is not None:
+            _write_atomic(out / f"{stem}.error.json", payload)
+            (out / f"{stem}.json").unlink(missing_ok=True)
+        if as_json:
+            sys.stdout.write(payload + "\n")
+        return 1
+    text = outcome.result.to_json()
+    if out is not None:
+        _write_atomic(out / f"{stem}.json", text)
+        (out / f"{stem}.error.json").unlink(missing_ok=True)
+    if as_json:
+        sys.stdout.write(text + "\n")
+    typer.echo(f"[{i}/{n}] {name}: {_summary(outcome.result)}", err=True)
+    return 0
 
 
 @app.command()
