@@ -181,6 +181,19 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
             s = min(1.0, s + 0.35 * _ring(mask, b.box, px_per_in) - 0.1)
         if s > seal.score:
             seal, seal_blob = Found(s >= 0.6, s, b.box), b
+    # A round stamp touched by a signature is one blob of no stamp's shape: look for the ring itself.
+    disc = None
+    circle = _best_circle(mask, coloured, px_per_in, h)
+    if circle is not None and circle[0] > seal.score:
+        score, (cx, cy, r) = circle
+        seal = Found(score >= 0.6, score, (int(cx - r), int(cy - r), int(cx + r), int(cy + r)))
+        seal_blob, disc = None, (cx, cy, r)
+    if disc is not None and seal.present:
+        # Signatures are sought in the ink left once the stamp's disc is taken out.
+        yy, xx = np.ogrid[:h, :w]
+        cx, cy, r = disc
+        rest = mask & ((yy - cy) ** 2 + (xx - cx) ** 2 > (r * 1.08) ** 2)
+        blobs = _blobs(rest, coloured, px_per_in)
     for b in blobs:
         if seal.present and b is seal_blob:
             continue
@@ -193,6 +206,34 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
         if extra is not None:
             sig = extra
     return seal, sig
+
+
+def _best_circle(mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_h: int):
+    """(score, (cx, cy, r)) of the most stamp-like ring on the page, or None."""
+    m8 = mask.astype(np.uint8) * 255
+    blur = cv2.GaussianBlur(m8, (5, 5), 0)
+    r_min, r_max = int(px_per_in * 0.45), int(px_per_in * 1.2)
+    circles = cv2.HoughCircles(blur, cv2.HOUGH_GRADIENT, dp=1.5, minDist=r_min * 2, param1=80, param2=22,
+                               minRadius=r_min, maxRadius=r_max)
+    if circles is None:
+        return None
+    h, w = mask.shape
+    angles = np.linspace(0, 2 * np.pi, 120, endpoint=False)
+    best = None
+    for cx, cy, r in circles[0][:12]:
+        xs = np.clip((cx + r * np.cos(angles)).astype(int), 0, w - 1)
+        ys = np.clip((cy + r * np.sin(angles)).astype(int), 0, h - 1)
+        ring = float(blur[ys, xs].astype(bool).mean())
+        inner = mask[max(0, int(cy - r * 0.5)):int(cy + r * 0.5), max(0, int(cx - r * 0.5)):int(cx + r * 0.5)]
+        density = float(inner.mean()) if inner.size else 1.0
+        if ring < 0.45 or density > 0.35 or cy < page_h * 0.1:
+            continue  # a broken ring, a filled disc (logo) or the letterhead
+        box = coloured[max(0, int(cy - r)):int(cy + r), max(0, int(cx - r)):int(cx + r)]
+        colour = float(box.mean() / max(mask[max(0, int(cy - r)):int(cy + r), max(0, int(cx - r)):int(cx + r)].mean(), 1e-6)) if box.size else 0.0
+        score = min(1.0, 0.3 + 0.5 * ring + 0.2 * min(1.0, colour))
+        if best is None or score > best[0]:
+            best = (score, (float(cx), float(cy), float(r)))
+    return best
 
 
 def _strokes_outside(mask: np.ndarray, box, px_per_in: float) -> Found | None:
