@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from extractors.fields.common import Hit, trim
+from extractors.normalise import latinise
 from extractors.fields.nlp import organisations
 from extractors.text import Text
 
@@ -29,8 +30,6 @@ def latin_context(value: str) -> str:
     latin = sum(1 for c in letters if c.isascii())
     if not letters or latin < 0.7 * len(letters):
         return value
-    from extractors.normalise import latinise
-
     return " ".join(latinise(w) if all(c in _LOOKALIKE or not c.isalpha() for c in w) else w for w in value.split(" "))
 
 
