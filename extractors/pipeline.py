@@ -29,6 +29,7 @@ class Outcome:
     path: Path
     result: ExtractionResult | None = None
     error: ExtractionError | None = None
+    previews: list[bytes] | None = None  # PNG per page, when asked for
 
 
 def assemble(inp: InputFile, source: str, reads: list[PageRead]) -> ExtractionResult:
@@ -69,7 +70,7 @@ def _error(path: Path, exc: Rejected) -> ExtractionError:
 
 
 def extract_files(paths: Iterable[Path], settings: ExtractSettings | None = None,
-                  progress: Callable[[int], None] | None = None) -> Iterator[Outcome]:
+                  progress: Callable[[int], None] | None = None, previews: bool = False) -> Iterator[Outcome]:
     """Yields one Outcome per path, in order. Pages of consecutive files overlap in the pool;
     at most 2 x workers pages are in flight, so memory does not grow with the batch."""
     settings = settings or ExtractSettings()
@@ -103,7 +104,7 @@ def extract_files(paths: Iterable[Path], settings: ExtractSettings | None = None
             try:
                 inp = open_input(path, settings)
                 futs: list[Future] = []
-                jobs.extend((futs, PageJob(str(path), inp.kind, i, settings)) for i in range(inp.page_count))
+                jobs.extend((futs, PageJob(str(path), inp.kind, i, settings, previews)) for i in range(inp.page_count))
                 files.append([path, inp, None, futs])
             except Rejected as exc:
                 files.append([path, None, exc, []])
@@ -129,7 +130,10 @@ def _finish(entry: list, progress: Callable[[int], None] | None) -> Outcome:
         reads = [f.result() for f in futs]
         if progress:
             progress(len(reads))
-        return Outcome(path, result=assemble(inp, path.name, reads))
+        shots = [r.preview for r in reads] if all(r.preview for r in reads) else None
+        for r in reads:
+            r.preview = None
+        return Outcome(path, result=assemble(inp, path.name, reads), previews=shots)
     except Exception as exc:  # a page the engines could not read: reported, the batch goes on
         return Outcome(path, error=ExtractionError(source=path.name, sha256=inp.sha256, error="unreadable_page",
                                                    message=f"A page could not be read: {type(exc).__name__}: {exc}"))

@@ -13,6 +13,7 @@ import pypdfium2 as pdfium
 
 from extractors import marks as marks_mod
 from extractors import ocr, raster, textlayer
+from extractors.preview import render_preview
 from extractors.settings import ExtractSettings
 from extractors.text import Word
 
@@ -23,6 +24,7 @@ class PageJob:
     kind: str  # pdf | tiff | jpeg | png
     index: int  # 0-based
     settings: ExtractSettings
+    preview: bool = False  # also draw a PNG of the page with the marks outlined
 
 
 @dataclass
@@ -44,7 +46,7 @@ class PageRead:
     colour: str = "colour"
     seal: MarkRead = field(default_factory=lambda: MarkRead(False, 0.0, None))
     signature: MarkRead = field(default_factory=lambda: MarkRead(False, 0.0, None))
-    error: str | None = None
+    preview: bytes | None = None
 
 
 def init_worker() -> None:
@@ -82,8 +84,9 @@ def read_page(job: PageJob) -> PageRead:
             k = r.marks_px_per_pt
             boxes = [tuple(v * k for v in b) for _, b in layer]
             seal, sig = marks_mod.find_marks(r.marks_image, k * 72, boxes)
-            return PageRead(job.index, r.width_pt, r.height_pt, words, "text_layer", colour=r.colour,
+            page = PageRead(job.index, r.width_pt, r.height_pt, words, "text_layer", colour=r.colour,
                             seal=_mark(seal, k), signature=_mark(sig, k))
+            return _with_preview(page, job, r)
         r = raster.pdf_page(doc, job.index, None, s.ocr_dpi)
     else:
         r = raster.image_page(Path(job.path), job.index)
@@ -97,5 +100,12 @@ def read_page(job: PageJob) -> PageRead:
     confident = [tuple(v * km for v in w.box) for w in page.words if w.conf >= 0.7 and len(w.text) >= 2]
     seal, sig = marks_mod.find_marks(r.marks_image, r.marks_px_per_pt * 72, confident)
     k = r.marks_px_per_pt
-    return PageRead(job.index, r.width_pt, r.height_pt, words, "ocr", page.rotation, page.skew_deg, r.colour,
+    read = PageRead(job.index, r.width_pt, r.height_pt, words, "ocr", page.rotation, page.skew_deg, r.colour,
                     _mark(seal, k), _mark(sig, k))
+    return _with_preview(read, job, r)
+
+
+def _with_preview(read: PageRead, job: PageJob, r: raster.Raster) -> PageRead:
+    if job.preview:
+        read.preview = render_preview(r.marks_image, r.marks_px_per_pt, read.seal, read.signature)
+    return read

@@ -60,6 +60,7 @@ def extract(
     out: Path | None = typer.Option(None, "--out", help="Directory for <stem>.json (and <stem>.error.json for rejected files)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result of one file as JSON on stdout."),
     workers: int | None = typer.Option(None, "--workers", help="Worker processes (default: one per core)."),
+    previews: bool = typer.Option(False, "--previews", help="Also write <stem>.page-NNN.png: each page with the seal and signature found outlined."),
 ) -> None:
     """Read scans and PDFs and fill the application fields.
 
@@ -88,7 +89,7 @@ def extract(
         total_pages[0] += n
 
     with _progress_bar(len(paths), enabled=sys.stderr.isatty() and not as_json) as advance:
-        for i, outcome in enumerate(extract_files(paths, settings, progress), start=1):
+        for i, outcome in enumerate(extract_files(paths, settings, progress, previews=previews and out is not None), start=1):
             failed += _report(i, len(paths), outcome, out, as_json)
             advance()
     typer.echo(f"{len(paths) - failed} processed, {failed} rejected, {total_pages[0]} pages.", err=True)
@@ -125,6 +126,10 @@ def _report(i: int, n: int, outcome, out: Path | None, as_json: bool) -> int:
         return 1
     text = outcome.result.to_json()
     if out is not None:
+        for page_no, png in enumerate(outcome.previews or [], start=1):
+            tmp = out / f"{stem}.page-{page_no:03d}.png.part"
+            tmp.write_bytes(png)
+            tmp.replace(out / f"{stem}.page-{page_no:03d}.png")
         _write_atomic(out / f"{stem}.json", text)
         (out / f"{stem}.error.json").unlink(missing_ok=True)
     if as_json:
