@@ -92,6 +92,18 @@ def _table_line(text: Text, ri: int, code_span: tuple[int, int]) -> dict | None:
     b = len(head.rstrip(" |;,"))
     if b - a >= 3 and LETTERS.search(head[a:b]):
         line["name"] = _gather_name(text, ri, a, b)
+    else:
+        # Tables that put the code first: the name is the widest cell of words after it.
+        best = None
+        for ca, cb in row.cells:
+            s0 = row.starts[ca]
+            e0 = row.starts[cb - 1] + len(row.words[cb - 1].text)
+            cell = rs[s0:e0]
+            if s0 >= ce and len(LETTERS.findall(cell)) >= 2 and not any(a_ <= s0 < b_ for a_, b_ in taken):
+                if best is None or len(cell) > best[1] - best[0]:
+                    best = (s0, e0)
+        if best:
+            line["name"] = _gather_name(text, ri, *best)
     return line
 
 
