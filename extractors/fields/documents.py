@@ -130,9 +130,14 @@ def guarantee_fields(text: Text, lang: str) -> dict:
                 break
     f["contract_number"] = make(text, c_num)
     f["contract_date"] = make(text, c_date)
-    # Its own number and date: the first "№ X" that is not the contract's.
+    # Its own number and date: the first "№ X" in the letter's heading that is not the contract's
+    # (further down, "No. 2" belongs to names like "Plant No. 2").
+    head_rows = min(8, len(text.rows))
+    head_end = text.row_starts[head_rows - 1] + len(text.rows[head_rows - 1].text) if text.rows else 0
     g_num = None
     for h in number_after(text, NO_SIGN):
+        if h.start > head_end:
+            break
         if c_num and h.start == c_num.start:
             continue
         if re.search(CONTRACT_WORD + r"\s*$", s[max(0, h.start - 25):h.start].replace("№", "").strip(), re.I):

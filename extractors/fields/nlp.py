@@ -20,10 +20,11 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 _Q_OPEN, _Q_CLOSE = "«\"“„'", "»\"”'"
-_FORMS_CYR = r"ТОО|АО|ООО|ЗАО|ПАО|ОАО|ИП|ГП|РГП|ГКП|ЖШС|АҚ|ЖАҚ|МКК|РМК|ФГУП|ГУП"
+# (with the Latin look-alikes OCR produces: "TOO «…»")
+_FORMS_CYR = r"ТОО|АО|ООО|ЗАО|ПАО|ОАО|ИП|ГП|РГП|ГКП|ЖШС|АҚ|ЖАҚ|МКК|РМК|ФГУП|ГУП|TOO|OOO|AO|AK"
 _FORMS_LAT = (r"LLC|L\.L\.C\.|LLP|Ltd\.?|Limited|GmbH|AG|S\.A\.E\.|S\.A\.|SA|A\.S\.|A\.Ş\.|AŞ|d\.o\.o\.|Sdn\.?\s+Bhd\.?|"
               r"Pvt\.?\s+Ltd\.?|JSC|Inc\.?|Corp\.?|Corporation|FZE|FZCO|FZ-LLC|PLC|B\.V\.|S\.p\.A\.|SpA|S\.r\.l\.|"
-              r"Co\.,?\s*Ltd\.?|Company|K\.K\.|s\.r\.o\.|Sp\.\s*z\s*o\.o\.|OOO|TOO")
+              r"Co\.,?\s*Ltd\.?|Company|K\.K\.|s\.r\.o\.|Sp\.\s*z\s*o\.o\.")
 ORG_PATTERNS = [
     # ТОО «Альфа Технолоджис», АО "Семей Машзавод"
     re.compile(rf"(?:{_FORMS_CYR}|{_FORMS_LAT})\s*[{_Q_OPEN}][^{_Q_CLOSE}\n]{{2,80}}[{_Q_CLOSE}]"),
@@ -63,7 +64,8 @@ COMMITMENT_PATTERNS = {
     ],
     "NO_REEXPORT": [
         # не будут реэкспортированы / will not be re-exported / қайта экспортталмайды
-        _prefixes("не") + [GAP] + _prefixes("(ре-?экспорт|реэкспорт|переда|перепрода)"),
+        # ("не" read with Latin letters as "He" is still "не")
+        _prefixes("(не|he$)") + [GAP] + _prefixes("(ре-?экспорт|реэкспорт|переда|перепрода)"),
         _prefixes("(not|never)") + [{"OP": "{0,3}"}] + _prefixes("(re-?export|re|transfer|resold)"),
         _prefixes("қайта") + _prefixes("экспортта(лмайды|уға\\s*жол\\s*берілмейді|мау)"),
         _prefixes("қайта") + _prefixes("экспортта") + [GAP] + _prefixes("(болмайды|жол\\s*берілмейді|тыйым)"),
@@ -86,9 +88,20 @@ def _commitment_matcher(lang: str) -> Matcher:
     return m
 
 
+_LAT_FORMS_TO_CYR = {"TOO": "ТОО", "OOO": "ООО", "AO": "АО", "AK": "АҚ"}
+
+
+def _cyrillic_form(name: str) -> str:
+    """'TOO «Степь Оптикс»' read with Latin letters in its legal form: the form is Cyrillic."""
+    head, _, rest = name.partition(" ")
+    if head in _LAT_FORMS_TO_CYR and any("\u0400" <= c <= "\u04ff" for c in rest):
+        return _LAT_FORMS_TO_CYR[head] + " " + rest
+    return name
+
+
 def organisations(text: str, lang: str) -> list[tuple[int, int, str]]:
     doc = pipeline(lang)(text)
-    return [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "ORG"]
+    return [(e.start_char, e.end_char, _cyrillic_form(e.text)) for e in doc.ents if e.label_ == "ORG"]
 
 
 def commitments(text: str, lang: str) -> dict[str, tuple[int, int]]:

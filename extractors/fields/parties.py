@@ -34,8 +34,8 @@ def latin_context(value: str) -> str:
 
 
 def _org_in(text: Text, start: int, end: int, lang: str) -> Hit | None:
-    for s, e, _ in organisations(text.string[start:end], lang):
-        return Hit(" ".join(text.string[start + s:start + e].split()), start + s, start + e, 0.95)
+    for s, e, name in organisations(text.string[start:end], lang):
+        return Hit(" ".join(name.split()), start + s, start + e, 0.95)
     return None
 
 
@@ -81,8 +81,8 @@ def preamble_party(text: Text, role: str, lang: str) -> Hit | None:
     window_start = max(0, m.start() - 400)
     orgs = organisations(text.string[window_start:m.start()], lang)
     if orgs:
-        s, e, _ = orgs[-1]
-        return Hit(" ".join(text.string[window_start + s:window_start + e].split()), window_start + s, window_start + e, 0.9)
+        s, e, name = orgs[-1]
+        return Hit(" ".join(name.split()), window_start + s, window_start + e, 0.9)
     # No legal form: the words since the previous clause.
     head = text.string[window_start:m.start()]
     cut = max(head.rfind(" и "), head.rfind(" and "), head.rfind(" және "), head.rfind(":"), head.rfind("\n\n"))
