@@ -101,7 +101,9 @@ def parse_date(text: str) -> str | None:
 
 # ---------------------------------------------------------------- money and quantities
 
-_NUMBER = re.compile(r"(?<![\w.,])-?\d{1,3}(?:[ \u00a0\u202f'’.,]\d{3})+(?:[.,]\d{1,2})?(?![\d])|(?<![\w.,])-?\d+(?:[.,]\d+)?(?![\d])")
+# (a first group of four digits is a group whose space OCR dropped: "2520 019.80")
+_NUMBER = re.compile(r"(?<![\w.,])-?\d{1,3}(?:[ \u00a0\u202f'’.,]\d{3})+(?:[.,]\d{1,2})?(?![\d])|"
+                     r"(?<![\w.,])-?\d{4}(?: \d{3})+[.,]\d{2}(?![\d])|(?<![\w.,])-?\d+(?:[.,]\d+)?(?![\d])")
 
 
 def parse_number(text: str) -> str | None:
@@ -114,7 +116,7 @@ def parse_number(text: str) -> str | None:
     seps = [c for c in s if c in ".,"]
     if " " in s.strip():
         groups = s.split()
-        if not all(re.fullmatch(r"\d{3}(?:[.,]\d+)?", g) for g in groups[1:]) or not re.fullmatch(r"-?\d{1,3}", groups[0]):
+        if not all(re.fullmatch(r"\d{3}(?:[.,]\d+)?", g) for g in groups[1:]) or not re.fullmatch(r"-?\d{1,4}", groups[0]):
             return None
         s = "".join(groups)
         seps = [c for c in s if c in ".,"]
