@@ -76,7 +76,22 @@ def native_dpi(page: pdfium.PdfPage) -> float | None:
     return best[1] if best else None
 
 
+def _render(page: pdfium.PdfPage, scale: float, grayscale: bool) -> np.ndarray:
+    bitmap = page.render(scale=scale, draw_annots=True, rev_byteorder=True, grayscale=grayscale)
+    try:
+        arr = bitmap.to_numpy()  # a view of pdfium's buffer
+        if arr.ndim == 3 and arr.shape[2] == 4:
+            arr = arr[..., :3]
+        if arr.ndim == 3 and grayscale:
+            arr = arr[..., 0]
+        return np.ascontiguousarray(arr)  # a copy that outlives the bitmap
+    finally:
+        bitmap.close()
+
+
 def pdf_page(pdf: pdfium.PdfDocument, index: int, dpi: float | None, fallback_dpi: int) -> Raster:
+    """OCR gets a gray render at the scan's resolution; marks get a separate small colour
+    render. Two renders cost less than one full-size colour render cut down afterwards."""
     page = pdf[index]
     try:
         w_pt, h_pt = page.get_size()
@@ -84,15 +99,10 @@ def pdf_page(pdf: pdfium.PdfDocument, index: int, dpi: float | None, fallback_dp
             nd = native_dpi(page)
             dpi = min(max(nd, 150.0), 400.0) if nd else float(fallback_dpi)
         scale = dpi / 72.0
-        bitmap = page.render(scale=scale, draw_annots=True, rev_byteorder=True)
-        try:
-            arr = bitmap.to_numpy()  # a view of pdfium's buffer: no copy
-            if arr.ndim == 3 and arr.shape[2] == 4:
-                arr = arr[..., :3]
-            colour = _colour_kind(None, arr)
-            return _split(np.ascontiguousarray(arr) if arr.ndim == 3 else arr, scale, w_pt, h_pt, colour)
-        finally:
-            bitmap.close()
+        mark_scale = min(scale, MARK_DPI / 72.0)
+        small = _render(page, mark_scale, grayscale=False)
+        gray = _render(page, scale, grayscale=True) if scale > mark_scale else cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+        return Raster(gray, scale, w_pt, h_pt, _colour_kind(None, small), small, mark_scale)
     finally:
         page.close()
 
