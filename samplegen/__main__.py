@@ -33,7 +33,7 @@ def plan_files(rng: random.Random, count: int, profile: str) -> list[FilePlan]:
             colour = "bitonal"
         degrade = "heavy" if profile == "degraded" else rng.choices(["clean", "normal", "heavy"], [2, 6, 2])[0]
         dpi = 300 if profile != "samples" else rng.choice([200, 200, 300])
-        name = f"{i + 1:03d}_{'_'.join(d.doc_type.split('_')[0] for d in docs)}_{lang}_{fmt}"
+        name = f"{i + 1:03d}_{'_'.join(d.doc_type.split('_')[0] for d in docs)}_{docs[0].language}_{fmt}"
         plans.append(FilePlan(name=name, fmt=fmt, docs=docs, colour=colour, dpi=dpi, degrade=degrade,
                               has_seal=rng.random() < 0.9, certify_rate=rng.choice([0.6, 0.8, 1.0])))
     return plans
