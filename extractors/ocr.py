@@ -157,6 +157,20 @@ def detect_orientation(gray: np.ndarray) -> tuple[int, float]:
         os.unlink(path)
 
 
+def even_out_lighting(gray: np.ndarray, spread: float = 45.0) -> np.ndarray:
+    """Photos of pages are lit unevenly (shadow of the phone, a lamp at one side): divide the
+    page by its own background, estimated on a coarse copy with the text closed away.
+    Evenly lit scans are returned untouched."""
+    h, w = gray.shape
+    small = cv2.resize(gray, (max(1, w // 8), max(1, h // 8)), interpolation=cv2.INTER_AREA)
+    k = max(3, min(small.shape) // 20) | 1
+    bg = cv2.GaussianBlur(cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8)), (k, k), 0)
+    if float(np.percentile(bg, 95) - np.percentile(bg, 5)) < spread:
+        return gray
+    bg_full = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(gray, np.maximum(bg_full, 1), scale=255)
+
+
 def _prepare(gray: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, float]:
     """Turn k quarter turns clockwise and deskew; returns image, stored->processed matrix, skew."""
     h, w = gray.shape
@@ -240,6 +254,7 @@ def reread_codes(img: np.ndarray, words: list, limit: int = 60) -> list:
 
 def ocr_page(gray: np.ndarray, lang: str, good_enough: float = 0.55) -> OcrPage:
     """Read an upright page in one pass; only a poor reading pays for orientation detection."""
+    gray = even_out_lighting(gray)
     best = None
     tried = set()
     for k in (0, None):

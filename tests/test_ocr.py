@@ -1,0 +1,47 @@
+"""OCR preparation on real rasters with real tesseract."""
+import numpy as np
+import pytest
+from PIL import Image
+
+from extractors import ocr
+from tests.conftest import REPO
+
+PAGE = REPO / "sample_docs" / "005_end_en_jpeg.jpg"
+
+
+@pytest.fixture(scope="module")
+def gray() -> np.ndarray:
+    return np.asarray(Image.open(PAGE).convert("L"))
+
+
+def test_a_photo_lit_from_one_side_reads_like_the_scan(gray):
+    h, w = gray.shape
+    yy, xx = np.mgrid[0:h, 0:w]
+    shade = 0.3 + 0.7 * (xx / w) * (0.6 + 0.4 * yy / h)
+    dark = np.clip(gray * shade, 0, 255).astype(np.uint8)
+    plain = ocr.ocr_page(gray, "rus+kaz+eng")
+    shaded = ocr.ocr_page(dark, "rus+kaz+eng")
+    assert len(shaded.words) >= 0.9 * len(plain.words)
+    assert ocr.even_out_lighting(gray) is gray  # an evenly lit scan is left as it is
+
+
+@pytest.mark.parametrize("turns", [1, 2])
+def test_turned_pages_are_read_upright_with_boxes_on_the_stored_page(gray, turns):
+    turned = np.ascontiguousarray(np.rot90(gray, turns))  # counter-clockwise, as a careless scan
+    page = ocr.ocr_page(turned, "rus+kaz+eng")
+    assert page.rotation == (90 * turns) % 360
+    assert page.quality > 0.8
+    h, w = turned.shape
+    for word in page.words:
+        x0, y0, x1, y1 = word.box
+        assert -2 <= x0 <= x1 <= w + 2 and -2 <= y0 <= y1 <= h + 2
+    assert sum(word.text == "Ministry" for word in page.words) >= 2
+
+
+def test_skew_is_measured_in_degrees(gray):
+    h, w = gray.shape
+    import cv2
+
+    r = cv2.getRotationMatrix2D((w / 2, h / 2), 1.5, 1.0)
+    skewed = cv2.warpAffine(gray, r, (w, h), borderValue=255)
+    assert abs(abs(ocr.estimate_skew(skewed)) - 1.5) < 0.3
