@@ -14,7 +14,6 @@ import io
 import random
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pikepdf

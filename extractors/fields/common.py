@@ -92,15 +92,6 @@ def number_after(text: Text, label: str, reach: int = 60) -> list[Hit]:
     return hits
 
 
-def rest_of_row(text: Text, pos: int) -> tuple[int, int]:
-    """From pos to the end of its row, without leading separators."""
-    end = text.string.find("\n", pos)
-    end = len(text.string) if end < 0 else end
-    seg = text.string[pos:end]
-    lead = len(seg) - len(seg.lstrip(" :—–-\t"))
-    return pos + lead, end
-
-
 def trim(text: Text, start: int, end: int, chars: str = " ,.;:—–-()«»\"") -> tuple[int, int]:
     s = text.string
     while start < end and s[start] in chars + "\n":

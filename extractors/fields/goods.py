@@ -24,17 +24,6 @@ LABEL_NOISE = re.compile(r"\(?\s*(?:код\w*\s+(?:тн\s*вэд|по\s+спис
                          r"количество|quantity)\s*[:\-]?", re.I)
 
 
-def _cell_text(row: Row, a: int, b: int) -> str:
-    return " ".join(w.text for w in row.words[a:b])
-
-
-def _cell_span(text: Text, ri: int, row: Row, a: int, b: int) -> tuple[int, int]:
-    base = text.row_starts[ri]
-    start = base + row.starts[a]
-    end = base + row.starts[b - 1] + len(row.words[b - 1].text)
-    return start, end
-
-
 def _is_header(row: Row) -> bool:
     return len(HEADER_WORDS.findall(row.text)) >= 2
 
