@@ -20,8 +20,20 @@ _CYR_TO_LAT = str.maketrans({
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "О": "0", "о": "0", "I": "1", "l": "1", "|": "1", "З": "3", "B": "8", "S": "5"})
 
 
+CYRILLIC_LOOKALIKES = frozenset(chr(c) for c in _CYR_TO_LAT)
+
+
 def latinise(s: str) -> str:
     return s.translate(_CYR_TO_LAT)
+
+
+def latin_if_lookalike(word: str) -> str:
+    """A word whose letters are all Latin or drawn like Latin ("ТХ-300", "Мо.") is taken as
+    Latin: OCR with a Cyrillic model picks the Cyrillic shapes for Latin codes and names."""
+    letters = [c for c in word if c.isalpha()]
+    if letters and all(c.isascii() or c in CYRILLIC_LOOKALIKES for c in letters) and not all(c.isascii() for c in letters):
+        return latinise(word)
+    return word
 
 
 # ---------------------------------------------------------------- dates
@@ -217,25 +229,6 @@ def control_code(text: str) -> str | None:
 
 # How OCR with Cyrillic models prints the Latin sub-item letters of control codes.
 _SUFFIX_LOOKALIKES = str.maketrans({"Ь": "b", "ь": "b", "Б": "b", "в": "b", "р": "p", "п": "n", "г": "r", "и": "u", "д": "d"})
-# Sub-item letters and digits that OCR confuses with each other, for repair against the list.
-_SUFFIX_CONFUSIONS = {"p": "b", "6": "b", "b": "6h", "o": "a0", "e": "c", "c": "e", "l": "1i", "1": "li", "i": "1l", "h": "b"}
-
-
-def repair_control(code: str) -> str | None:
-    """The one listed code a single sub-item character away from `code`, if exactly one."""
-    ref = reference()
-    head, _, rest = code.partition(".")
-    if not rest:
-        return None
-    found = set()
-    for i, ch in enumerate(rest):
-        for alt in _SUFFIX_CONFUSIONS.get(ch, ""):
-            cand = head + "." + rest[:i] + alt + rest[i + 1:]
-            if ref.is_control_code(cand):
-                found.add(cand)
-    return found.pop() if len(found) == 1 else None
-
-
 def _clean_control(raw: str) -> str:
     s = latinise(re.sub(r"\s+", "", raw)).rstrip(".")
     head, _, rest = s.partition(".")

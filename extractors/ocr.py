@@ -12,6 +12,8 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
+from extractors.normalise import CYRILLIC_LOOKALIKES
+
 WORDLIKE = re.compile(r"^[\"«(]?[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]{2,}[-–]?[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]*[.,:;»)\"]*$|^[\d.,/\-%№]+$")
 
 
@@ -202,7 +204,8 @@ def remove_rules(gray: np.ndarray) -> np.ndarray:
 
 
 CODE_TOKEN = re.compile(r"^(?=.*\d)(?=.*[A-Za-zА-Яа-яЁё])[\w./\-]{2,24}$")
-LATIN_LOOKALIKE = set("АВЕКМНОРСТХУЗаеорсхукмтнвЬ")
+# Letters of a code the Cyrillic model may print in Cyrillic shapes (З for 3, Ь for b too).
+LATIN_LOOKALIKE = CYRILLIC_LOOKALIKES | {"З", "Ь"}
 
 
 def reread_codes(img: np.ndarray, words: list, limit: int = 60) -> list:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from models.reference import reference
 
+# Sub-item letters and digits that OCR confuses with each other.
+_SUFFIX_CONFUSIONS = {"p": "b", "6": "b", "b": "6h", "o": "a0", "e": "c", "c": "e", "l": "1i", "1": "li", "i": "1l", "h": "b"}
+
 
 def repair_tnved(code: str) -> str | None:
     """The one nomenclature code a single misread digit away from `code`, if exactly one exists."""
@@ -15,6 +18,21 @@ def repair_tnved(code: str) -> str | None:
                 cand = code[:i] + d + code[i + 1:]
                 if ref.is_tnved(cand):
                     found.add(cand)
+    return found.pop() if len(found) == 1 else None
+
+
+def repair_control(code: str) -> str | None:
+    """The one listed code a single sub-item character away from `code`, if exactly one."""
+    ref = reference()
+    head, _, rest = code.partition(".")
+    if not rest:
+        return None
+    found = set()
+    for i, ch in enumerate(rest):
+        for alt in _SUFFIX_CONFUSIONS.get(ch, ""):
+            cand = head + "." + rest[:i] + alt + rest[i + 1:]
+            if ref.is_control_code(cand):
+                found.add(cand)
     return found.pop() if len(found) == 1 else None
 
 

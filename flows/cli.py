@@ -4,7 +4,6 @@ Messages for people go to stderr; JSON goes to stdout or files."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,10 +15,6 @@ from models.extraction import ExtractionResult
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="reexport: intake-to-permit pipeline for re-export permits (Kazakhstan).")
-
-
-def data_home() -> Path:
-    return Path(os.environ.get("REEXPORT_HOME", "var"))
 
 
 def _expand(inputs: list[Path]) -> list[Path]:

@@ -45,18 +45,10 @@ def make(text: Text, hit: Hit | None, issues: list[str] | None = None) -> dict |
     return out
 
 
-_LOOKALIKE_CYR = set("АВЕКМНОРСТХУаеорсху")
-
-
 def clean_number(s: str) -> str:
-    """A document number as printed, without punctuation around it. Letters that are all
-    Cyrillic look-alikes of Latin ones ("ЕХ" read for "EX") are taken as Latin: numbers
-    are mostly typed in Latin, and OCR with a Russian model picks the Cyrillic shapes."""
-    s = s.strip().rstrip(".,;:)»\"").lstrip("«\"(")
-    letters = [c for c in s if c.isalpha()]
-    if letters and all(c in _LOOKALIKE_CYR or c.isascii() for c in letters) and any(not c.isascii() for c in letters):
-        s = N.latinise(s)
-    return s
+    """A document number as printed, without punctuation around it; look-alike letters
+    ("ЕХ" read for "EX") taken as Latin, as numbers are mostly typed in Latin."""
+    return N.latin_if_lookalike(s.strip().rstrip(".,;:)»\"").lstrip("«\"("))
 
 
 def labelled_values(text: Text, label: str, finder, reach: int = 120, lines: int = 2) -> list[Hit]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from decimal import Decimal
 
 from extractors import normalise as N
 from extractors.fields import parties
@@ -32,7 +33,7 @@ def _money_hits(text: Text, start: int, reach: int = 90) -> list[Hit]:
             continue
         if before == "№":
             continue
-        out.append(Hit(f"{float(v):.2f}" if "." not in v else N.money(seg[s:e]) or v, start + s, start + e, 0.9))
+        out.append(Hit(f"{Decimal(v):.2f}", start + s, start + e, 0.9))
     return out
 
 

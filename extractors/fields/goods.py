@@ -10,7 +10,7 @@ from decimal import Decimal
 from extractors import normalise as N
 from extractors.fields.common import Hit, make
 from extractors.text import Row, Text
-from extractors.validate import repair_tnved
+from extractors.validate import repair_control, repair_tnved
 from models.reference import reference
 
 LETTERS = re.compile(r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]{2,}")
@@ -146,13 +146,7 @@ MODEL_TOKEN = re.compile(r"(?<!\w)(?=[\w-]*\d)[А-ЯA-Z0-9][\w-]*(?!\w)")
 
 def fix_model_code(name: str) -> str:
     """Model designations ('TX-300', 'X2') are Latin; OCR with Cyrillic models reads 'ТХ-300', 'Х2'."""
-    def fix(m: re.Match) -> str:
-        tok = m.group()
-        letters = [c for c in tok if c.isalpha()]
-        if letters and all(c in "АВЕКМНОРСТХУ" or c.isascii() for c in letters):
-            return N.latinise(tok)
-        return tok
-    return MODEL_TOKEN.sub(fix, name)
+    return MODEL_TOKEN.sub(lambda m: N.latin_if_lookalike(m.group()), name)
 
 
 def _prose_line(text: Text, cs: int, ce: int) -> dict:
@@ -246,7 +240,7 @@ def goods_lines(text: Text, lang: str) -> list[dict]:
             line["tnved_code"] = hit
             cl = line.get("control_list_code")
             if cl is not None and not reference().is_control_code(cl.value):
-                fixed = N.repair_control(cl.value)
+                fixed = repair_control(cl.value)
                 if fixed:
                     cl.notes = [f"read as {cl.value}, which is not in the control lists; {fixed} is the only code that close"]
                     cl.value, cl.weight = fixed, cl.weight * 0.7

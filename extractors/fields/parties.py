@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from extractors.fields.common import Hit, trim
-from extractors.normalise import latinise
+from extractors.normalise import latin_if_lookalike
 from extractors.fields.nlp import organisations
 from extractors.text import Text
 
@@ -20,9 +20,6 @@ NAME_STOP = re.compile(r"\s*(?:\(|,\s*(?:адрес|address|мекенжайы|�
 NAME_CHARS = " ,;:—–-()«»\"\n"
 
 
-_LOOKALIKE = set("АВЕКМНОРСТХУаеорсху")
-
-
 def latin_context(value: str) -> str:
     """In a name written in Latin letters, a word whose letters are all Cyrillic look-alikes
     ("Мо." for "No.") was misread by OCR: take it as Latin."""
@@ -30,7 +27,7 @@ def latin_context(value: str) -> str:
     latin = sum(1 for c in letters if c.isascii())
     if not letters or latin < 0.7 * len(letters):
         return value
-    return " ".join(latinise(w) if all(c in _LOOKALIKE or not c.isalpha() for c in w) else w for w in value.split(" "))
+    return " ".join(latin_if_lookalike(w) for w in value.split(" "))
 
 
 def _org_in(text: Text, start: int, end: int, lang: str) -> Hit | None:
