@@ -11,6 +11,8 @@ from pathlib import Path
 import typer
 
 from extractors.inputs import EXTENSIONS
+from flows import cli_signing
+from flows.files import write_atomic
 from models.extraction import ExtractionResult
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -35,9 +37,7 @@ def _safe_stem(path: Path) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, text.encode("utf-8"))
 
 
 def _summary(result: ExtractionResult) -> str:
@@ -122,9 +122,7 @@ def _report(i: int, n: int, outcome, out: Path | None, as_json: bool) -> int:
     text = outcome.result.to_json()
     if out is not None:
         for page_no, png in enumerate(outcome.previews or [], start=1):
-            tmp = out / f"{stem}.page-{page_no:03d}.png.part"
-            tmp.write_bytes(png)
-            tmp.replace(out / f"{stem}.page-{page_no:03d}.png")
+            write_atomic(out / f"{stem}.page-{page_no:03d}.png", png)
         _write_atomic(out / f"{stem}.json", text)
         (out / f"{stem}.error.json").unlink(missing_ok=True)
     if as_json:
@@ -140,6 +138,11 @@ def schema() -> None:
     Example: reexport schema > extraction.schema.json
     """
     sys.stdout.write(json.dumps(ExtractionResult.json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+app.command("dev-pki")(cli_signing.dev_pki)
+app.command("sign")(cli_signing.sign)
+app.command("verify")(cli_signing.verify)
 
 
 def main() -> None:  # pragma: no cover - console entry

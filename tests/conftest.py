@@ -53,3 +53,42 @@ def extracted(generated, tmp_path_factory) -> dict[str, dict]:
 
 def truth_of(path: Path) -> dict:
     return json.loads(path.with_name(path.stem + ".truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def pki_home(tmp_path_factory) -> Path:
+    """A data directory with a freshly generated development PKI (as `reexport dev-pki` makes it)."""
+    from signing.pki import create_dev_pki
+
+    home = tmp_path_factory.mktemp("home")
+    create_dev_pki(home / "pki")
+    return home
+
+
+@pytest.fixture(scope="session")
+def signing_config(pki_home):
+    from signing.config import load_config
+
+    return load_config(pki_home, env={})
+
+
+def sample_permit(number: str = "KZ-RP-2026-00001", **changes):
+    from models.case import Applicant, GoodsItem, Party
+    from models.outgoing import Permit
+
+    fields = dict(
+        number=number,
+        applicant=Applicant(full_name="ТОО «Қазақ Электроника»", bin="123456789012",
+                            legal_address="Алматы қ., Әл-Фараби даңғылы 17", phone="+7 727 000 00 00"),
+        sender_country="KZ", recipient_country="TR",
+        end_user=Party(name="Aselsan A.Ş.", address="Ankara, Türkiye"),
+        contract_number="TR-2025/0321", contract_date="2025-03-14",
+        goods=[GoodsItem(name="Жылу көргіш камера / Тепловизионная камера", tnved_code="8525893000",
+                         control_list_code="6A003.b.4", unit_code="796", quantity="12", value="1250000.00"),
+               GoodsItem(name="Объектив ұзын фокусты", tnved_code="9002110000", unit_code="796",
+                         quantity="4", value="86000.50")],
+        currency="USD", agreed_with=["ҰҚК / КНБ", "ҚМ / МО"], authority_name="Комитет индустриального развития",
+        head_name="Әбдірахманов Қ. С.", issued_on="2026-11-25", valid_until="2027-11-25",
+    )
+    fields.update(changes)
+    return Permit(**fields)
