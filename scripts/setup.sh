@@ -39,6 +39,12 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   echo "$want" > "$stamp"
 fi
 
+# The development PKI (never committed): made once per data directory.
+if [[ ! -f "${REEXPORT_HOME:-var}/pki/config.json" ]]; then
+  echo "==> reexport dev-pki (development signing keys under ${REEXPORT_HOME:-var}/pki/)"
+  .venv/bin/reexport dev-pki
+fi
+
 if [[ "${SETUP_ONLY:-}" == 1 ]]; then
   exit 0
 fi

@@ -34,12 +34,10 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from signing.config import SigningConfig
 from signing.errors import BadKeyPassword, NoSigningKey, SignerCertificateInvalid, SigningError
+from signing.stamp_font import stamp_font_path
 from signing.trust import validation_context
 from signing.tsa import timestamper_for
 
-# Noto Sans has 1000 units per em: fonts with 2048 (DejaVu, Liberation) come out with
-# doubled letter spacing in pyHanko's stamps.
-STAMP_FONT = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
 FIELD_NAME = "HeadSignature"
 STAMP_TEXT = (
     "ЭЦҚ қойылды / Подписано ЭЦП\n"
@@ -136,7 +134,7 @@ class PadesSigner:
         self.certificate_serial = serial_hex(self._signer.signing_cert)
         self._style = TextStampStyle(
             stamp_text=STAMP_TEXT,
-            text_box_style=text.TextBoxStyle(font=GlyphAccumulatorFactory(str(STAMP_FONT)), font_size=7, leading=9),
+            text_box_style=text.TextBoxStyle(font=GlyphAccumulatorFactory(stamp_font_path()), font_size=7, leading=9),
             timestamp_format="%Y-%m-%d %H:%M:%S %Z",
             border_width=1,
         )
