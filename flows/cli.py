@@ -140,6 +140,40 @@ def schema() -> None:
     sys.stdout.write(json.dumps(ExtractionResult.json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
+@app.command()
+def intake(
+    once: bool = typer.Option(False, "--once", help="Take and process what is in the inbox now, then exit."),
+    settle: float = typer.Option(2.0, "--settle", help="Seconds a file's size and mtime must stay unchanged before it is taken."),
+    workers: int | None = typer.Option(None, "--workers", help="OCR worker processes (default: one per core)."),
+) -> None:
+    """Watch $REEXPORT_HOME/inbox: archive each stable file with a ledger row (or quarantine it with
+    the reason), extract it, store the result in the case store and check its case. A sub-folder
+    of the inbox names the case. Runs directly, without a Prefect server; Ctrl-C stops it.
+
+    Example: reexport intake --once
+    """
+    import signal
+    import threading
+
+    from extractors.settings import ExtractSettings
+    from flows.files import data_home
+    from flows.watcher import IntakeLoop, default_layout
+    from models.store import open_store
+
+    home = data_home()
+    store = open_store(home=home)
+    loop = IntakeLoop(store, default_layout(home), ExtractSettings(**({"workers": workers} if workers else {})),
+                      settle_s=settle, report=lambda line: typer.echo(line, err=True))
+    if once:
+        loop.run_until_empty()
+        return
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    typer.echo(f"Watching {loop.layout.inbox} (Ctrl-C to stop).", err=True)
+    loop.run_forever(stop)
+
+
 app.command("dev-pki")(cli_signing.dev_pki)
 app.command("sign")(cli_signing.sign)
 app.command("verify")(cli_signing.verify)

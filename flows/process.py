@@ -1,0 +1,118 @@
+"""Processing an archived file and checking its case: the stage functions that the Prefect flows
+wrap, callable directly (tests, `reexport intake`) without a Prefect server."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from extractors.certification import PageMarks, certification_failures
+from extractors.pipeline import extract_files
+from extractors.settings import ExtractSettings
+from flows.files import write_atomic
+from flows.intake import Layout
+from flows.store_results import store_result
+from models.case import RequiredDocument
+from models.store import Case, Document, Event, Field, IntakeFile, Store
+
+MAX_ATTEMPTS = 3
+
+
+def process_file(store: Store, layout: Layout, file_id: int, settings: ExtractSettings | None = None) -> str:
+    """OCR and parse one archived file, store the result; returns the ledger state it ends in."""
+    with store.session() as s:
+        row = s.get(IntakeFile, file_id)
+        if row.state == "done":
+            return "done"  # exactly once: a repeated request finds the work finished
+        row.state = "processing"
+        row.attempts += 1
+        path = layout.archive / row.archive_name
+        attempt = row.attempts
+    outcome = next(extract_files([path], settings))
+    with store.session() as s:
+        row = s.get(IntakeFile, file_id)
+        if outcome.error is not None:
+            row.error = f"{outcome.error.error}: {outcome.error.message}"
+            row.state = "failed" if attempt >= MAX_ATTEMPTS else "received"
+            s.add(Event(kind="file.failed" if row.state == "failed" else "file.retry", file_id=row.id,
+                        case_id=row.case_id, detail={"error": outcome.error.error, "attempt": attempt}))
+            return row.state
+        result = outcome.result.to_dict()
+        result["source"] = row.display_name
+        write_atomic(layout.home / "results" / f"{row.sha256}.json",
+                     json.dumps(result, ensure_ascii=False, indent=2).encode())
+        store_result(s, row, result)
+        row.state, row.error = "done", None
+        row.finished_at = dt.datetime.now(dt.timezone.utc)
+        s.add(Event(kind="file.processed", file_id=row.id, case_id=row.case_id,
+                    detail={"pages": result["page_count"], "documents": [d["doc_type"] for d in result["documents"]]}))
+    return "done"
+
+
+@dataclass
+class CaseCheck:
+    missing_documents: list[str] = field(default_factory=list)
+    expired_documents: list[str] = field(default_factory=list)
+    inconsistencies: list[str] = field(default_factory=list)
+    uncertified_pages: list[str] = field(default_factory=list)
+
+
+def _values(session: Session, doc: Document) -> dict[str, object]:
+    return {f.path: f.value for f in session.scalars(select(Field).where(Field.document_id == doc.id))}
+
+
+def _same_name(a: object, b: object) -> bool:
+    norm = lambda s: "".join(c for c in str(s).lower() if c.isalnum())  # noqa: E731
+    return norm(a) == norm(b)
+
+
+def check_case(session: Session, case: Case, today: dt.date) -> CaseCheck:
+    """Completeness of the four required documents, expired documents, and whether the guarantee
+    agrees with the contract (contract number and date, end user)."""
+    docs = session.scalars(select(Document).where(Document.case_id == case.id)).all()
+    check = CaseCheck()
+    kinds = {d.doc_type for d in docs}
+    check.missing_documents = [r.value for r in RequiredDocument if r.value not in kinds]
+    for d in docs:
+        if d.valid_until and d.valid_until < today:
+            check.expired_documents.append(f"{d.doc_type} (valid until {d.valid_until.isoformat()})")
+    check.uncertified_pages = _uncertified(session, case, docs)
+    contracts = [_values(session, d) for d in docs if d.doc_type == "contract"]
+    guarantees = [_values(session, d) for d in docs if d.doc_type == "end_use_guarantee"]
+    for c in contracts[:1]:
+        for g in guarantees:
+            for key in ("contract_number", "contract_date"):
+                if g.get(key) and c.get(key) and g[key] != c[key]:
+                    check.inconsistencies.append(f"{key}: guarantee says {g[key]}, contract says {c[key]}")
+            if g.get("end_user_name") and c.get("end_user_name") and not _same_name(g["end_user_name"], c["end_user_name"]):
+                check.inconsistencies.append(
+                    f"end user: guarantee names {g['end_user_name']}, contract names {c['end_user_name']}")
+    return check
+
+
+def _uncertified(session: Session, case: Case, docs: list[Document]) -> list[str]:
+    """The case rule (extractors.certification) over each file's documents and page marks."""
+    out = []
+    for file in session.scalars(select(IntakeFile).where(IntakeFile.case_id == case.id, IntakeFile.state == "done")):
+        documents = [d.pages for d in docs if d.file_id == file.id]
+        covered = {p for pages in documents for p in pages}
+        documents += [[p.number] for p in file.pages if p.number not in covered]
+        marks = {p.number: PageMarks(p.number, p.has_signature, p.has_seal) for p in file.pages}
+        for failure in certification_failures(documents, marks, case.applicant_has_seal, case.bound_copy):
+            out.append(f"{file.display_name}: {failure.text('ru')} / {failure.text('kk')}")
+    return out
+
+
+def process_case(store: Store, case_id: int, today: dt.date | None = None) -> CaseCheck:
+    today = today or dt.date.today()
+    with store.session() as s:
+        case = s.get(Case, case_id)
+        check = check_case(s, case, today)
+        case.checks = asdict(check)
+        if case.status in ("received", "processing"):
+            case.status = "awaiting_review"
+        s.add(Event(kind="case.checked", case_id=case.id, detail=asdict(check)))
+    return check

@@ -1,0 +1,96 @@
+"""The inbox loop: wait for stable files, take them into the ledger, process them, check their case.
+
+A periodic scan is the source of truth (it finds what file-system events missed, on network
+shares too); watchdog events only wake the loop early.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import select
+
+from extractors.settings import ExtractSettings
+from flows.intake import Layout, StabilityTracker, Taken, take
+from flows.process import process_case, process_file
+from models.store import IntakeFile, Store
+
+
+@dataclass
+class IntakeLoop:
+    store: Store
+    layout: Layout
+    settings: ExtractSettings = field(default_factory=ExtractSettings)
+    settle_s: float = 2.0
+    scan_every_s: float = 5.0
+    report: Callable[[str], None] = lambda line: None
+
+    def __post_init__(self):
+        self.tracker = StabilityTracker(self.settle_s)
+        self.wake = threading.Event()
+
+    def pending_in_ledger(self) -> list[int]:
+        """Files archived but not finished (a crash mid-processing, or a retry due)."""
+        with self.store.session() as s:
+            return list(s.scalars(select(IntakeFile.id).where(IntakeFile.state.in_(("received", "processing")))))
+
+    def step(self, now: float | None = None) -> list[Taken]:
+        taken = []
+        for path in self.tracker.stable(self.layout.inbox, time.monotonic() if now is None else now):
+            t = take(self.store, self.layout, path, self.settings)
+            self.tracker.forget(path)
+            self.report(f"{t.display_name}: {t.outcome}" + (f" ({t.reason})" if t.reason else "")
+                        + (f" → case {t.case_reference}" if t.case_reference else ""))
+            taken.append(t)
+        for file_id in self.pending_in_ledger():
+            state = process_file(self.store, self.layout, file_id, self.settings)
+            with self.store.session() as s:
+                row = s.get(IntakeFile, file_id)
+                case_id, name = row.case_id, row.display_name
+            self.report(f"{name}: {state}")
+            if state == "done" and case_id is not None:
+                process_case(self.store, case_id)
+        return taken
+
+    def inbox_empty(self) -> bool:
+        return not any(p.is_file() for p in self.layout.inbox.rglob("*"))
+
+    def run_until_empty(self, timeout_s: float = 3600) -> None:
+        """Take and process everything now in the inbox, waiting for files to settle; then return."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            self.step()
+            if self.inbox_empty() and not self.pending_in_ledger():
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError("files in the inbox did not settle in time")
+            time.sleep(min(0.5, self.settle_s / 2))
+
+    def run_forever(self, stop: threading.Event) -> None:
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        loop = self
+
+        class Wake(FileSystemEventHandler):
+            def on_any_event(self, event):
+                loop.wake.set()
+
+        observer = Observer()
+        observer.schedule(Wake(), str(self.layout.inbox), recursive=True)
+        observer.start()
+        try:
+            while not stop.is_set():
+                self.step()
+                self.wake.wait(self.scan_every_s if self.inbox_empty() else min(1.0, self.settle_s))
+                self.wake.clear()
+        finally:
+            observer.stop()
+            observer.join()
+
+
+def default_layout(home: Path) -> Layout:
+    return Layout(home).make()
