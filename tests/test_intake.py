@@ -181,3 +181,43 @@ def test_work_left_processing_by_a_crash_is_done_on_restart(env, generated):
         row = s.scalar(select(IntakeFile))
         assert row.state == "done" and row.attempts == 2
         assert s.scalar(select(func.count(Event.id)).where(Event.kind == "file.processed")) == 1
+
+
+def test_kill_9_mid_batch_then_restart_finishes_every_file_once(tmp_path, generated):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    home = tmp_path / "home"
+    layout = Layout(home).make()
+    base = generated["born_contract_en"].read_bytes()
+    for i in range(6):  # distinct bytes: a comment after %%EOF keeps the PDF valid
+        drop(layout, f"contract-{i}.pdf", base + f"\n% copy {i}\n".encode(), case="CASE-K" if i % 2 else None)
+    env = {**os.environ, "REEXPORT_HOME": str(home), "REEXPORT_WORKERS": "1"}
+    cmd = [sys.executable, "-m", "flows.cli", "intake", "--settle", "0.3"]
+    service = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    store = open_store(home=home)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # wait until some, not all, files are done
+            with store.session() as s:
+                done = s.scalar(select(func.count(IntakeFile.id)).where(IntakeFile.state == "done"))
+            if done >= 1:
+                break
+            time.sleep(0.2)
+        assert done >= 1, "the service processed nothing"
+    finally:
+        os.killpg(service.pid, signal.SIGKILL)  # the service and its OCR workers, mid-batch
+        service.wait()
+    subprocess.run([*cmd[:-2], "--once", "--settle", "0.3"], env=env, check=True, capture_output=True, timeout=300)
+    with store.session() as s:
+        rows = s.scalars(select(IntakeFile)).all()
+        processed = s.scalars(select(Event.file_id).where(Event.kind == "file.processed")).all()
+    store.close()
+    assert len(rows) == 6 and all(r.state == "done" for r in rows)
+    assert sorted(processed) == sorted(r.id for r in rows)  # each file processed exactly once
+    assert len(list(layout.archive.iterdir())) == 6
+    assert not any(p.is_file() for p in layout.inbox.rglob("*")) and not list(layout.quarantine.iterdir())
