@@ -10,6 +10,14 @@ import typer
 from flows.files import data_home, write_atomic
 
 
+def _read(path: Path, command: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        typer.echo(f"{command}: cannot read {path}: {e.strerror}", err=True)
+        raise typer.Exit(2)
+
+
 def _quiet_libraries() -> None:
     """pyHanko logs every failed path search with a traceback; the report says it in one line."""
     import logging
@@ -60,11 +68,7 @@ def sign(
     from signing.verify import verify_pdf
 
     _quiet_libraries()
-    try:
-        data = source.read_bytes()
-    except OSError as e:
-        typer.echo(f"sign: cannot read {source}: {e.strerror}", err=True)
-        raise typer.Exit(2)
+    data = _read(source, "sign")
     try:
         config = load_config(data_home())
         signer = PadesSigner(config)
@@ -96,11 +100,7 @@ def verify(
     from signing.verify import verify_pdf
 
     _quiet_libraries()
-    try:
-        data = file.read_bytes()
-    except OSError as e:
-        typer.echo(f"verify: cannot read {file}: {e.strerror}", err=True)
-        raise typer.Exit(2)
+    data = _read(file, "verify")
     report = verify_pdf(data, validation_context(load_config(data_home())))
     if as_json:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")

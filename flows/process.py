@@ -21,17 +21,33 @@ from models.store import Case, Document, Event, Field, IntakeFile, Store
 MAX_ATTEMPTS = 3
 
 
-def process_file(store: Store, layout: Layout, file_id: int, settings: ExtractSettings | None = None) -> str:
-    """OCR and parse one archived file, store the result; returns the ledger state it ends in."""
+def process_files(store: Store, layout: Layout, file_ids: list[int],
+                  settings: ExtractSettings | None = None) -> dict[int, str]:
+    """OCR and parse archived files (one pool of OCR workers for the whole batch), store each
+    result as it comes; returns the ledger state each file ends in."""
+    states: dict[int, str] = {}
+    todo: list[tuple[int, int]] = []  # (file id, attempt)
+    paths = []
     with store.session() as s:
-        row = s.get(IntakeFile, file_id)
-        if row.state == "done":
-            return "done"  # exactly once: a repeated request finds the work finished
-        row.state = "processing"
-        row.attempts += 1
-        path = layout.archive / row.archive_name
-        attempt = row.attempts
-    outcome = next(extract_files([path], settings))
+        for file_id in file_ids:
+            row = s.get(IntakeFile, file_id)
+            if row.state == "done":
+                states[file_id] = "done"  # exactly once: a repeated request finds the work finished
+                continue
+            row.state = "processing"
+            row.attempts += 1
+            todo.append((file_id, row.attempts))
+            paths.append(layout.archive / row.archive_name)
+    for (file_id, attempt), outcome in zip(todo, extract_files(paths, settings)):
+        states[file_id] = _store_outcome(store, layout, file_id, attempt, outcome)
+    return states
+
+
+def process_file(store: Store, layout: Layout, file_id: int, settings: ExtractSettings | None = None) -> str:
+    return process_files(store, layout, [file_id], settings)[file_id]
+
+
+def _store_outcome(store: Store, layout: Layout, file_id: int, attempt: int, outcome) -> str:
     with store.session() as s:
         row = s.get(IntakeFile, file_id)
         if outcome.error is not None:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from extractors.settings import ExtractSettings
 from flows.intake import Layout, StabilityTracker, Taken, take
-from flows.process import process_case, process_file
+from flows.process import process_case, process_files
 from models.store import IntakeFile, Store
 
 
@@ -45,13 +45,17 @@ class IntakeLoop:
             self.report(f"{t.display_name}: {t.outcome}" + (f" ({t.reason})" if t.reason else "")
                         + (f" → case {t.case_reference}" if t.case_reference else ""))
             taken.append(t)
-        for file_id in self.pending_in_ledger():
-            state = process_file(self.store, self.layout, file_id, self.settings)
+        pending = self.pending_in_ledger()
+        if pending:
+            states = process_files(self.store, self.layout, pending, self.settings)
+            cases = set()
             with self.store.session() as s:
-                row = s.get(IntakeFile, file_id)
-                case_id, name = row.case_id, row.display_name
-            self.report(f"{name}: {state}")
-            if state == "done" and case_id is not None:
+                for file_id, state in states.items():
+                    row = s.get(IntakeFile, file_id)
+                    self.report(f"{row.display_name}: {state}")
+                    if state == "done" and row.case_id is not None:
+                        cases.add(row.case_id)
+            for case_id in sorted(cases):
                 process_case(self.store, case_id)
         return taken
 
