@@ -174,6 +174,52 @@ def intake(
     loop.run_forever(stop)
 
 
+@app.command()
+def run(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address of the web screens."),
+    port: int = typer.Option(8000, "--port", help="Port of the web screens."),
+) -> None:
+    """Run the whole service on this machine: a local Prefect server (SQLite under
+    $REEXPORT_HOME/prefect), one runner serving the flows, the inbox watcher, the case store.
+    Ctrl-C or SIGTERM stops all of it; starting again resumes where it stopped.
+
+    Example: reexport run
+    """
+    import signal
+    import threading
+
+    from flows.files import data_home
+    from flows.service import run_service
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        run_service(data_home(), host=host, port=port, stop=stop, report=lambda line: typer.echo(line, err=True))
+    except RuntimeError as e:
+        typer.echo(f"run: {e}", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def retry(
+    file_ids: list[int] = typer.Argument(None, help="Ledger ids of the files to retry (default: every failed file)."),
+) -> None:
+    """Put files that failed processing back in the queue; a running service (or the next
+    `reexport intake`) processes them again.
+
+    Example: reexport retry
+    """
+    from flows.files import data_home
+    from flows.process import retry_failed
+    from models.store import open_store
+
+    store = open_store(home=data_home())
+    ids = retry_failed(store, file_ids or None)
+    store.close()
+    typer.echo(f"{len(ids)} file(s) queued again" + (f": {', '.join(map(str, ids))}" if ids else "."), err=True)
+
+
 app.command("dev-pki")(cli_signing.dev_pki)
 app.command("sign")(cli_signing.sign)
 app.command("verify")(cli_signing.verify)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import select
@@ -21,6 +22,32 @@ from models.store import Case, Document, Event, Field, IntakeFile, Store
 MAX_ATTEMPTS = 3
 
 
+def retry_failed(store: Store, file_ids: list[int] | None = None) -> list[int]:
+    """Put failed files (all, or those named) back in the queue; returns their ids."""
+    with store.session() as s:
+        query = select(IntakeFile).where(IntakeFile.state == "failed")
+        if file_ids:
+            query = query.where(IntakeFile.id.in_(file_ids))
+        rows = s.scalars(query).all()
+        for row in rows:
+            row.state = "received"
+            s.add(Event(kind="file.retry_requested", file_id=row.id, case_id=row.case_id,
+                        detail={"previous_error": row.error}))
+        return [r.id for r in rows]
+
+
+def begin_processing(store: Store, layout: Layout, file_id: int) -> tuple[Path, int] | None:
+    """Mark a ledger row as being processed: its archived path and attempt number, or None when
+    it is already done (exactly once: a repeated request finds the work finished)."""
+    with store.session() as s:
+        row = s.get(IntakeFile, file_id)
+        if row.state == "done":
+            return None
+        row.state = "processing"
+        row.attempts += 1
+        return layout.archive / row.archive_name, row.attempts
+
+
 def process_files(store: Store, layout: Layout, file_ids: list[int],
                   settings: ExtractSettings | None = None) -> dict[int, str]:
     """OCR and parse archived files (one pool of OCR workers for the whole batch), store each
@@ -28,18 +55,15 @@ def process_files(store: Store, layout: Layout, file_ids: list[int],
     states: dict[int, str] = {}
     todo: list[tuple[int, int]] = []  # (file id, attempt)
     paths = []
-    with store.session() as s:
-        for file_id in file_ids:
-            row = s.get(IntakeFile, file_id)
-            if row.state == "done":
-                states[file_id] = "done"  # exactly once: a repeated request finds the work finished
-                continue
-            row.state = "processing"
-            row.attempts += 1
-            todo.append((file_id, row.attempts))
-            paths.append(layout.archive / row.archive_name)
+    for file_id in file_ids:
+        begun = begin_processing(store, layout, file_id)
+        if begun is None:
+            states[file_id] = "done"
+            continue
+        paths.append(begun[0])
+        todo.append((file_id, begun[1]))
     for (file_id, attempt), outcome in zip(todo, extract_files(paths, settings)):
-        states[file_id] = _store_outcome(store, layout, file_id, attempt, outcome)
+        states[file_id] = store_outcome(store, layout, file_id, attempt, outcome)
     return states
 
 
@@ -47,12 +71,13 @@ def process_file(store: Store, layout: Layout, file_id: int, settings: ExtractSe
     return process_files(store, layout, [file_id], settings)[file_id]
 
 
-def _store_outcome(store: Store, layout: Layout, file_id: int, attempt: int, outcome) -> str:
+def store_outcome(store: Store, layout: Layout, file_id: int, attempt: int, outcome) -> str:
     with store.session() as s:
         row = s.get(IntakeFile, file_id)
         if outcome.error is not None:
             row.error = f"{outcome.error.error}: {outcome.error.message}"
-            row.state = "failed" if attempt >= MAX_ATTEMPTS else "received"
+            # Every MAX_ATTEMPTS-th attempt parks the file as failed; `reexport retry` gives it as many again.
+            row.state = "failed" if attempt % MAX_ATTEMPTS == 0 else "received"
             s.add(Event(kind="file.failed" if row.state == "failed" else "file.retry", file_id=row.id,
                         case_id=row.case_id, detail={"error": outcome.error.error, "attempt": attempt}))
             return row.state

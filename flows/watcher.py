@@ -27,6 +27,9 @@ class IntakeLoop:
     settle_s: float = 2.0
     scan_every_s: float = 5.0
     report: Callable[[str], None] = lambda line: None
+    # What to do with archived files not yet done: process them here (default), or hand them to
+    # Prefect (flows.service.PrefectDispatcher).
+    process: Callable[[list[int]], None] | None = None
 
     def __post_init__(self):
         self.tracker = StabilityTracker(self.settle_s)
@@ -47,17 +50,21 @@ class IntakeLoop:
             taken.append(t)
         pending = self.pending_in_ledger()
         if pending:
-            states = process_files(self.store, self.layout, pending, self.settings)
-            cases = set()
-            with self.store.session() as s:
-                for file_id, state in states.items():
-                    row = s.get(IntakeFile, file_id)
-                    self.report(f"{row.display_name}: {state}")
-                    if state == "done" and row.case_id is not None:
-                        cases.add(row.case_id)
-            for case_id in sorted(cases):
-                process_case(self.store, case_id)
+            (self.process or self.process_here)(pending)
         return taken
+
+    def process_here(self, pending: list[int]) -> None:
+        """Direct mode: OCR in this process's pool, then check the touched cases."""
+        states = process_files(self.store, self.layout, pending, self.settings)
+        cases = set()
+        with self.store.session() as s:
+            for file_id, state in states.items():
+                row = s.get(IntakeFile, file_id)
+                self.report(f"{row.display_name}: {state}")
+                if state == "done" and row.case_id is not None:
+                    cases.add(row.case_id)
+        for case_id in sorted(cases):
+            process_case(self.store, case_id)
 
     def inbox_empty(self) -> bool:
         return not any(p.is_file() for p in self.layout.inbox.rglob("*"))

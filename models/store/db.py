@@ -65,12 +65,14 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(url: str | None = None, home: Path | None = None) -> Store:
-    """Open (and migrate to the newest schema) the store at `url` or the data directory's default."""
+def open_store(url: str | None = None, home: Path | None = None, migrate_schema: bool = True) -> Store:
+    """Open (and migrate to the newest schema) the store at `url` or the data directory's default.
+    Flow runs of a started service pass migrate_schema=False: the service migrated at start."""
     if url is None:
         home = home or Path(os.environ.get("REEXPORT_HOME", "var"))
         home.mkdir(parents=True, exist_ok=True)
         url = default_url(home)
-    migrate(url)
+    if migrate_schema:
+        migrate(url)
     engine = make_engine(url)
     return Store(url, engine, sessionmaker(engine, expire_on_commit=False))

@@ -1,0 +1,143 @@
+"""Prefect flows: thin wrappers around the stage functions (extractors, flows.process,
+flows.clocks). Served by one runner process of `reexport run`; deployable to work pools.
+
+Tasks are coarse, one per page: a task run costs a few milliseconds of client and about 15 ms of
+server CPU here. Page reads are cached by the file's hash, page index and the task's source, and
+persisted, so a rerun after a crash does not read finished pages again.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import INPUTS, NO_CACHE, TASK_SOURCE
+from prefect.task_runners import ProcessPoolTaskRunner
+from sqlalchemy.exc import OperationalError
+
+from extractors.errors import Rejected
+from extractors.inputs import InputFile, open_input
+from extractors.pipeline import Outcome, assemble
+from extractors.readpage import PageJob, PageRead, init_worker, read_page
+from extractors.settings import ExtractSettings
+from flows.clocks import case_clocks
+from flows.files import data_home
+from flows.intake import Layout
+from flows.process import begin_processing, process_case, store_outcome
+from flows.workdays import load_calendar
+from models.extraction import ExtractionError
+from models.store import Case, Store, open_store
+
+OCR_TAG = "ocr"  # a tag concurrency limit of one slot per core keeps OCR from oversubscribing
+# Side-effect tasks are never cached; they retry when the store is busy.
+DB_RETRY = dict(retries=3, retry_delay_seconds=[1, 4, 15], cache_policy=NO_CACHE)
+
+
+def _store() -> Store:
+    return open_store(home=data_home(), migrate_schema=False)
+
+
+def _permanent(exc: BaseException) -> bool:
+    return isinstance(exc, Rejected)
+
+
+@task(name="open-file", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE,
+      retry_condition_fn=lambda t, r, state: not _permanent(state.result(raise_on_failure=False)))
+def open_file(path: str, settings: ExtractSettings) -> InputFile:
+    return open_input(Path(path), settings)
+
+
+@task(name="read-page", tags=[OCR_TAG], retries=2, retry_delay_seconds=[2, 10],
+      cache_policy=INPUTS + TASK_SOURCE, persist_result=True, cache_expiration=dt.timedelta(days=30))
+def read_page_task(sha256: str, path: str, kind: str, index: int, settings: ExtractSettings) -> PageRead:
+    # `sha256` is in the inputs so that the cache key names the file's content, not its path.
+    return read_page(PageJob(path, kind, index, settings))
+
+
+@task(name="begin", **DB_RETRY, retry_condition_fn=lambda t, r, s: _is_db_error(s))
+def begin(file_id: int) -> tuple[str, int] | None:
+    store = _store()
+    try:
+        begun = begin_processing(store, Layout(data_home()), file_id)
+        return None if begun is None else (str(begun[0]), begun[1])
+    finally:
+        store.close()
+
+
+@task(name="store-result", **DB_RETRY, retry_condition_fn=lambda t, r, s: _is_db_error(s))
+def store_result_task(file_id: int, attempt: int, outcome: Outcome) -> str:
+    store = _store()
+    try:
+        return store_outcome(store, Layout(data_home()), file_id, attempt, outcome)
+    finally:
+        store.close()
+
+
+def _is_db_error(state) -> bool:
+    return isinstance(state.result(raise_on_failure=False), OperationalError)
+
+
+def _workers() -> int:
+    return ExtractSettings().workers
+
+
+@flow(name="process-file", task_runner=ProcessPoolTaskRunner(max_workers=_workers(), initializer=init_worker))
+def process_file(file_id: int) -> str:
+    """Open an archived file, read its pages in parallel, extract fields, store the result, check the case."""
+    settings = ExtractSettings()
+    begun = begin(file_id)
+    if begun is None:
+        return "done"
+    path, attempt = begun
+    try:
+        inp = open_file(path, settings)
+    except Rejected as e:
+        outcome = Outcome(Path(path), error=ExtractionError(source=Path(path).name, error=e.code, message=e.message))
+    else:
+        futures = [read_page_task.submit(inp.sha256, path, inp.kind, i, settings) for i in range(inp.page_count)]
+        try:
+            reads = [f.result() for f in futures]
+            outcome = Outcome(Path(path), result=assemble(inp, Path(path).name, reads))
+        except Exception as e:  # a page the engines could not read after retries: the file fails, visibly
+            outcome = Outcome(Path(path), error=ExtractionError(
+                source=Path(path).name, sha256=inp.sha256, error="unreadable_page",
+                message=f"A page could not be read: {type(e).__name__}: {e}"))
+    state = store_result_task(file_id, attempt, outcome)
+    if state == "done":
+        check_case(_case_of(file_id))
+    return state
+
+
+def _case_of(file_id: int) -> int:
+    from models.store import IntakeFile
+
+    store = _store()
+    try:
+        with store.session() as s:
+            return s.get(IntakeFile, file_id).case_id
+    finally:
+        store.close()
+
+
+@flow(name="process-case")
+def check_case(case_id: int) -> dict:
+    """Completeness, expiry, cross-document checks and the clocks; the case then awaits review."""
+    store = _store()
+    try:
+        check = process_case(store, case_id)
+        with store.session() as s:
+            case = s.get(Case, case_id)
+            clocks = case_clocks(case.submitted_at, load_calendar())
+            case.procedure = {**(case.procedure or {}), "clocks": {
+                k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in vars(clocks).items()}}
+        return {"missing": check.missing_documents, "inconsistencies": check.inconsistencies}
+    finally:
+        store.close()
+
+
+def deployments() -> list:
+    """The deployments a runner serves (`reexport run`) or a work pool runs (scale-out)."""
+    return [process_file.to_deployment(name="reexport"), check_case.to_deployment(name="reexport")]
+
+
+PROCESS_FILE = "process-file/reexport"

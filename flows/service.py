@@ -1,0 +1,200 @@
+"""`reexport run`: the whole service on one machine.
+
+Children, each in its own process group so that a terminal's Ctrl-C reaches only this process
+and shutdown goes in order:
+  1. a local Prefect server on 127.0.0.1, SQLite under <home>/prefect/ (unless PREFECT_API_URL
+     names a server already: the scale-out mode, see the README);
+  2. one runner process serving the deployments, at most `runner_limit` flow runs at once.
+In this process: the inbox loop (watchdog + periodic scan), which archives files and starts one
+`process-file` run per file with an idempotency key, and (once built) the web screens.
+
+One server and one runner: two processes writing to one SQLite-backed Prefect server hit
+"database is locked"; anything bigger belongs on PostgreSQL.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import httpx
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import select
+
+from extractors.settings import ExtractSettings
+from flows.intake import Layout
+from flows.watcher import IntakeLoop
+from models.store import Event, IntakeFile, Store, open_store
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REEXPORT_", frozen=True)
+
+    prefect_port: int = Field(4200, description="port of the local Prefect server (127.0.0.1)")
+    runner_limit: int = Field(2, ge=1, description="flow runs at once in the runner")
+    settle_s: float = Field(2.0, ge=0, description="seconds a dropped file must stay unchanged")
+    scan_every_s: float = Field(5.0, gt=0, description="reconciliation scan of the inbox")
+    flow_run_retention_days: int = Field(30, ge=1, description="Prefect flow runs older than this are deleted")
+    start_timeout_s: float = 90.0
+
+
+def prefect_environment(home: Path, settings: ServiceSettings) -> dict[str, str]:
+    """Settings for the local Prefect server and its clients. No network here: analytics off."""
+    prefect_home = home / "prefect"
+    env = {
+        "PREFECT_HOME": str(prefect_home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_UI_ENABLED": "false",
+        "PREFECT_LOCAL_STORAGE_PATH": str(prefect_home / "storage"),
+        "PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED": "events,flow_runs",
+        "PREFECT_SERVER_SERVICES_DB_VACUUM_RETENTION_PERIOD": str(settings.flow_run_retention_days * 86400),
+        "PREFECT_LOGGING_LEVEL": os.environ.get("PREFECT_LOGGING_LEVEL", "WARNING"),
+    }
+    if not os.environ.get("PREFECT_API_URL"):
+        env["PREFECT_API_URL"] = f"http://127.0.0.1:{settings.prefect_port}/api"
+        env["PREFECT_API_DATABASE_CONNECTION_URL"] = f"sqlite+aiosqlite:///{prefect_home / 'prefect.db'}"
+    return env
+
+
+@dataclass
+class Child:
+    """A child process in its own process group, logging to a file."""
+
+    name: str
+    cmd: list[str]
+    env: dict[str, str]
+    log: Path
+    proc: subprocess.Popen | None = None
+
+    def start(self) -> "Child":
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log, "ab") as out:
+            self.proc = subprocess.Popen(self.cmd, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL, start_new_session=True)
+        return self
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, timeout_s: float = 30) -> None:
+        if not self.alive():
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        except ProcessLookupError:
+            pass
+
+
+def wait_healthy(api_url: str, child: Child | None, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if child is not None and not child.alive():
+            raise RuntimeError(f"{child.name} exited during start-up; see {child.log}")
+        try:
+            if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"the Prefect API at {api_url} did not answer within {timeout_s:.0f} s")
+
+
+async def _ensure_ocr_limit(slots: int) -> None:
+    from prefect.client.orchestration import get_client
+
+    from flows.prefect_flows import OCR_TAG
+
+    async with get_client() as client:
+        await client.create_concurrency_limit(tag=OCR_TAG, concurrency_limit=slots)
+
+
+@dataclass
+class PrefectDispatcher:
+    """Starts one `process-file` run per archived file. The idempotency key is the file's hash
+    and attempt number: a repeated event, a second scan or a restart while the run is still
+    scheduled finds the same run; after a crash mid-run (attempt counted) a new run is made."""
+
+    store: Store
+    report: Callable[[str], None]
+    dispatched: dict[int, int] = field(default_factory=dict)  # file id -> attempts when dispatched
+
+    def __call__(self, pending: list[int]) -> None:
+        from prefect.deployments import run_deployment
+
+        from flows.prefect_flows import PROCESS_FILE
+
+        with self.store.session() as s:
+            rows = [(r.id, r.sha256, r.attempts, r.state, r.display_name)
+                    for r in s.scalars(select(IntakeFile).where(IntakeFile.id.in_(pending)))]
+        for file_id, sha, attempts, state, name in rows:
+            if file_id in self.dispatched and (state == "processing" or self.dispatched[file_id] == attempts):
+                continue  # its run is under way
+            run = run_deployment(PROCESS_FILE, parameters={"file_id": file_id}, timeout=0,
+                                 idempotency_key=f"{sha}:{attempts}")
+            self.dispatched[file_id] = attempts
+            with self.store.session() as s:
+                s.get(IntakeFile, file_id).flow_run_id = str(run.id)
+                s.add(Event(kind="file.dispatched", file_id=file_id, detail={"flow_run": str(run.id), "attempt": attempts}))
+            self.report(f"{name}: flow run {run.name} ({run.id})")
+
+
+def run_service(home: Path, *, host: str = "127.0.0.1", port: int = 8000, stop: threading.Event | None = None,
+                report: Callable[[str], None] = print) -> None:
+    """Start everything, run until `stop` is set (SIGINT/SIGTERM set it), then stop in order."""
+    settings = ServiceSettings()
+    home = home.resolve()
+    os.environ["REEXPORT_HOME"] = str(home)
+    layout = Layout(home).make()
+    store = open_store(home=home)
+    env_update = prefect_environment(home, settings)
+    os.environ.update(env_update)
+    env = {**os.environ}
+    logs = home / "logs"
+    stop = stop or threading.Event()
+    server: Child | None = None
+    runner: Child | None = None
+    try:
+        if "PREFECT_API_DATABASE_CONNECTION_URL" in env_update:
+            server = Child("prefect server", [sys.executable, "-m", "prefect", "server", "start", "--host",
+                                              "127.0.0.1", "--port", str(settings.prefect_port)],
+                           env, logs / "prefect-server.log").start()
+        wait_healthy(os.environ["PREFECT_API_URL"], server, settings.start_timeout_s)
+        asyncio.run(_ensure_ocr_limit(ExtractSettings().workers))
+        runner = Child("runner", [sys.executable, "-m", "flows.runner", "--limit", str(settings.runner_limit)],
+                       env, logs / "runner.log").start()
+        dispatcher = PrefectDispatcher(store, report)
+        loop = IntakeLoop(store, layout, settle_s=settings.settle_s, scan_every_s=settings.scan_every_s,
+                          report=report, process=dispatcher)
+        report(f"reexport: watching {layout.inbox}; Prefect API {os.environ['PREFECT_API_URL']}; "
+               f"logs in {logs}")
+        watcher = threading.Thread(target=loop.run_forever, args=(stop,), name="inbox", daemon=True)
+        watcher.start()
+        while not stop.wait(1.0):
+            if not runner.alive() and not stop.is_set():
+                # A crashed runner took its flow runs with it: restart it and dispatch what was
+                # under way again (new attempt, new idempotency key; finished pages come from the cache).
+                report(f"reexport: runner exited ({runner.proc.returncode}); restarting")
+                runner.start()
+                dispatcher.dispatched.clear()
+            if server is not None and not server.alive():
+                raise RuntimeError(f"the Prefect server exited; see {server.log}")
+        watcher.join(timeout=30)
+    finally:
+        if runner is not None:
+            runner.stop()
+        if server is not None:
+            server.stop()
+        store.close()
+        report("reexport: stopped")
