@@ -18,11 +18,12 @@ from sqlalchemy.exc import OperationalError
 from extractors.errors import Rejected
 from extractors.inputs import InputFile, open_input
 from extractors.pipeline import Outcome, assemble
-from extractors.readpage import PageJob, PageRead, init_worker, read_page
+from extractors.readpage import PageJob, PageRead, read_page
 from extractors.settings import ExtractSettings
 from flows.clocks import case_clocks
 from flows.files import data_home
 from flows.intake import Layout
+from flows.lifecycle import die_with_parent, init_ocr_worker
 from flows.process import begin_processing, process_case, store_outcome
 from flows.workdays import load_calendar
 from models.extraction import ExtractionError
@@ -81,9 +82,10 @@ def _workers() -> int:
     return ExtractSettings().workers
 
 
-@flow(name="process-file", task_runner=ProcessPoolTaskRunner(max_workers=_workers(), initializer=init_worker))
+@flow(name="process-file", task_runner=ProcessPoolTaskRunner(max_workers=_workers(), initializer=init_ocr_worker))
 def process_file(file_id: int) -> str:
     """Open an archived file, read its pages in parallel, extract fields, store the result, check the case."""
+    die_with_parent()  # the runner's flow-run process: gone with the runner, not finishing stale work
     settings = ExtractSettings()
     begun = begin(file_id)
     if begun is None:
@@ -141,3 +143,4 @@ def deployments() -> list:
 
 
 PROCESS_FILE = "process-file/reexport"
+DEPLOYMENTS = [PROCESS_FILE, "process-case/reexport"]

@@ -74,6 +74,11 @@ def process_file(store: Store, layout: Layout, file_id: int, settings: ExtractSe
 def store_outcome(store: Store, layout: Layout, file_id: int, attempt: int, outcome) -> str:
     with store.session() as s:
         row = s.get(IntakeFile, file_id)
+        if row.state == "done" or row.attempts != attempt:
+            # A run that was given up for dead (its service crashed) finished after all: a newer
+            # attempt owns the file, so this result is dropped and the file stays processed once.
+            s.add(Event(kind="file.stale_result_dropped", file_id=row.id, detail={"attempt": attempt}))
+            return row.state
         if outcome.error is not None:
             row.error = f"{outcome.error.error}: {outcome.error.message}"
             # Every MAX_ATTEMPTS-th attempt parks the file as failed; `reexport retry` gives it as many again.

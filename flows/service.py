@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from extractors.settings import ExtractSettings
 from flows.intake import Layout
+from flows.lifecycle import die_with_parent
 from flows.watcher import IntakeLoop
 from models.store import Event, IntakeFile, Store, open_store
 
@@ -78,7 +79,8 @@ class Child:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen(self.cmd, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
+                                         stdin=subprocess.DEVNULL, start_new_session=True,
+                                         preexec_fn=die_with_parent)
         return self
 
     def alive(self) -> bool:
@@ -109,6 +111,24 @@ def wait_healthy(api_url: str, child: Child | None, timeout_s: float) -> None:
             pass
         time.sleep(0.25)
     raise RuntimeError(f"the Prefect API at {api_url} did not answer within {timeout_s:.0f} s")
+
+
+def wait_deployments(api_url: str, runner: Child, names: list[str], timeout_s: float) -> None:
+    """The runner registers the deployments when it starts; runs are started only after that,
+    or `run_deployment` fails with 404."""
+    deadline = time.monotonic() + timeout_s
+    missing = list(names)
+    while missing and time.monotonic() < deadline:
+        if not runner.alive():
+            raise RuntimeError(f"{runner.name} exited during start-up; see {runner.log}")
+        try:
+            missing = [n for n in missing if httpx.get(f"{api_url}/deployments/name/{n}", timeout=2).status_code != 200]
+        except httpx.HTTPError:
+            pass
+        if missing:
+            time.sleep(0.25)
+    if missing:
+        raise RuntimeError(f"the runner did not register {', '.join(missing)} within {timeout_s:.0f} s; see {runner.log}")
 
 
 async def _ensure_ocr_limit(slots: int) -> None:
@@ -174,6 +194,9 @@ def run_service(home: Path, *, host: str = "127.0.0.1", port: int = 8000, stop: 
         asyncio.run(_ensure_ocr_limit(ExtractSettings().workers))
         runner = Child("runner", [sys.executable, "-m", "flows.runner", "--limit", str(settings.runner_limit)],
                        env, logs / "runner.log").start()
+        from flows.prefect_flows import DEPLOYMENTS
+
+        wait_deployments(os.environ["PREFECT_API_URL"], runner, DEPLOYMENTS, settings.start_timeout_s)
         dispatcher = PrefectDispatcher(store, report)
         loop = IntakeLoop(store, layout, settle_s=settings.settle_s, scan_every_s=settings.scan_every_s,
                           report=report, process=dispatcher)

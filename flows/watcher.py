@@ -94,8 +94,16 @@ class IntakeLoop:
         observer.schedule(Wake(), str(self.layout.inbox), recursive=True)
         observer.start()
         try:
+            failures = 0
             while not stop.is_set():
-                self.step()
+                try:
+                    self.step()
+                    failures = 0
+                except Exception as e:  # the store or the Prefect API away for a moment: files stay where they are
+                    failures += 1
+                    self.report(f"reexport: intake step failed ({type(e).__name__}: {e}); retrying")
+                    stop.wait(min(60.0, 2.0 ** failures))
+                    continue
                 self.wake.wait(self.scan_every_s if self.inbox_empty() else min(1.0, self.settle_s))
                 self.wake.clear()
         finally:

@@ -1,0 +1,23 @@
+"""Children die with their parent: a `kill -9` of the service must not leave a Prefect server
+holding the port, or a flow run finishing work that the restarted service will redo."""
+from __future__ import annotations
+
+import ctypes
+import signal
+import sys
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent exits (no-op elsewhere)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def init_ocr_worker() -> None:
+    """Initializer of the flows' OCR process pool: the extractors' own set-up, and die with the flow."""
+    from extractors.readpage import init_worker
+
+    die_with_parent()
+    init_worker()

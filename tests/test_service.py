@@ -1,0 +1,150 @@
+"""`reexport run` for real: a local Prefect server, the runner, the inbox loop; files dropped,
+processed by Prefect flow runs, the service stopped by SIGTERM and killed with SIGKILL."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from models.store import Event, IntakeFile, open_store
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(home: Path, port: int) -> subprocess.Popen:
+    env = {**os.environ, "REEXPORT_HOME": str(home), "REEXPORT_PREFECT_PORT": str(port), "REEXPORT_SETTLE_S": "0.3",
+           "REEXPORT_SCAN_EVERY_S": "1", "REEXPORT_WORKERS": "2"}
+    env.pop("PREFECT_API_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "run"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=open(home / "service.log", "ab"))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if "watching" in (home / "service.log").read_text(errors="replace"):
+            return proc
+        if proc.poll() is not None:
+            raise AssertionError((home / "service.log").read_text())
+        time.sleep(0.3)
+    proc.kill()
+    raise AssertionError("service did not start: " + (home / "service.log").read_text())
+
+
+def wait_done(home: Path, n: int, timeout_s: float = 240) -> None:
+    store = open_store(home=home)
+    deadline = time.monotonic() + timeout_s
+    try:
+        while time.monotonic() < deadline:
+            with store.session() as s:
+                if s.scalar(select(func.count(IntakeFile.id)).where(IntakeFile.state == "done")) >= n:
+                    return
+            time.sleep(0.5)
+    finally:
+        store.close()
+    raise AssertionError(f"not {n} files done in time:\n" + (home / "service.log").read_text()[-3000:])
+
+
+def settled_runs(port: int, at_least: int, timeout_s: float = 60) -> list[dict]:
+    """The Prefect server's flow runs once at least `at_least` exist and none is still going: a file
+    is `done` in the store a moment before its run (and its case check) finishes."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        runs = httpx.post(f"http://127.0.0.1:{port}/api/flow_runs/filter", json={}).json()
+        settled = all(r["state_type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") for r in runs)
+        if (len(runs) >= at_least and settled) or time.monotonic() > deadline:
+            return runs
+        time.sleep(0.5)
+
+
+def children_of(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-eo", "pid,ppid,args"], capture_output=True, text=True).stdout
+    return [int(line.split()[0]) for line in out.splitlines()[1:] if str(pid) in line.split()[1:2]]
+
+
+def processes_mentioning(home: Path) -> list[str]:
+    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if "prefect server start" in line or "flows.runner" in line
+            if str(home) in line or "flows.runner" in line]
+
+
+@pytest.fixture()
+def home(tmp_path) -> Path:
+    (tmp_path / "inbox").mkdir()
+    return tmp_path
+
+
+def test_service_processes_files_through_prefect_and_stops_on_sigterm(home, generated):
+    port = free_port()
+    service = start(home, port)
+    try:
+        case = home / "inbox" / "CASE-S1"
+        case.mkdir()
+        (case / "contract.pdf").write_bytes(generated["born_contract_en"].read_bytes())
+        (case / "guarantee.png").write_bytes(generated["png_guarantee_ru"].read_bytes())
+        (home / "inbox" / "again.pdf").write_bytes(generated["born_contract_en"].read_bytes())
+        (home / "inbox" / "empty.pdf").write_bytes(b"")
+        wait_done(home, 2)
+        runs = settled_runs(port, at_least=4)  # two process-file runs and their process-case sub-runs
+        names = sorted(r["name"] for r in runs)
+        by_flow = {}
+        for r in runs:
+            by_flow.setdefault(r["flow_id"], []).append(r["state_type"])
+        assert len(runs) >= 4, names
+        assert all(state == "COMPLETED" for states in by_flow.values() for state in states), by_flow
+    finally:
+        service.send_signal(signal.SIGTERM)
+        code = service.wait(60)
+    assert code == 0
+    time.sleep(1)
+    assert not children_of(service.pid)
+    with httpx.Client() as client, pytest.raises(httpx.ConnectError):
+        client.get(f"http://127.0.0.1:{port}/api/health")  # the Prefect server went with it
+    store = open_store(home=home)
+    with store.session() as s:
+        assert s.scalar(select(func.count(IntakeFile.id))) == 2
+        kinds = s.scalars(select(Event.kind)).all()
+    store.close()
+    assert kinds.count("file.processed") == 2 and kinds.count("intake.duplicate") == 1
+    assert kinds.count("file.dispatched") == 2
+    assert len(list((home / "quarantine").glob("*.reason.json"))) == 2  # the duplicate and the empty file
+
+
+def test_kill_9_mid_batch_then_restart_processes_every_file_once(home, generated):
+    base = generated["born_contract_en"].read_bytes()
+    port = free_port()
+    service = start(home, port)
+    for i in range(8):  # distinct bytes: a comment after %%EOF keeps the PDF valid
+        (home / "inbox" / f"contract-{i}.pdf").write_bytes(base + f"\n% copy {i}\n".encode())
+    try:
+        wait_done(home, 1)
+    finally:
+        service.send_signal(signal.SIGKILL)  # the service alone: its children must follow it
+        service.wait()
+    time.sleep(3)
+    assert not children_of(service.pid)
+    service = start(home, free_port())
+    try:
+        wait_done(home, 8)
+    finally:
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(60) == 0
+    store = open_store(home=home)
+    with store.session() as s:
+        rows = s.scalars(select(IntakeFile)).all()
+        processed = s.scalars(select(Event.file_id).where(Event.kind == "file.processed")).all()
+    store.close()
+    assert sorted(processed) == sorted(r.id for r in rows) and len(rows) == 8
+    assert len(list((home / "archive").iterdir())) == 8
+    assert not any(p.is_file() for p in (home / "inbox").rglob("*"))
