@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from extractors.inputs import EXTENSIONS
-from flows import cli_signing
+from flows import cli_signing, cli_web
 from flows.files import write_atomic
 from models.extraction import ExtractionResult
 
@@ -220,6 +220,10 @@ def retry(
     typer.echo(f"{len(ids)} file(s) queued again" + (f": {', '.join(map(str, ids))}" if ids else "."), err=True)
 
 
+user_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Staff accounts of the web screens.")
+user_app.command("add")(cli_web.user_add)
+app.add_typer(user_app, name="user")
+app.command("web")(cli_web.web)
 app.command("dev-pki")(cli_signing.dev_pki)
 app.command("sign")(cli_signing.sign)
 app.command("verify")(cli_signing.verify)

@@ -137,10 +137,36 @@ def check_case(case_id: int) -> dict:
         store.close()
 
 
+@flow(name="finalize-case", retries=2, retry_delay_seconds=10)
+def finalize_case(decision_id: int, actor: str) -> str:
+    """Render, sign, verify and deliver the document of a decision (idempotent per decision)."""
+    from flows.finalize import finalize_decision
+    from signing.config import load_config
+    from signing.signer import PadesSigner
+
+    store = _store()
+    try:
+        return finalize_decision(store, data_home(), decision_id, PadesSigner(load_config(data_home())), actor).number
+    finally:
+        store.close()
+
+
 def deployments() -> list:
     """The deployments a runner serves (`reexport run`) or a work pool runs (scale-out)."""
-    return [process_file.to_deployment(name="reexport"), check_case.to_deployment(name="reexport")]
+    return [process_file.to_deployment(name="reexport"), check_case.to_deployment(name="reexport"),
+            finalize_case.to_deployment(name="reexport")]
 
 
 PROCESS_FILE = "process-file/reexport"
-DEPLOYMENTS = [PROCESS_FILE, "process-case/reexport"]
+FINALIZE_CASE = "finalize-case/reexport"
+DEPLOYMENTS = [PROCESS_FILE, "process-case/reexport", FINALIZE_CASE]
+
+
+def start_finalize(decision_id: int, actor: str) -> str:
+    """The web screens' finalizer under `reexport run`: one finalize-case run per decision
+    (the idempotency key), so a double click or a retried request signs once."""
+    from prefect.deployments import run_deployment
+
+    run = run_deployment(FINALIZE_CASE, parameters={"decision_id": decision_id, "actor": actor}, timeout=0,
+                         idempotency_key=f"decision:{decision_id}")
+    return f"flow run {run.name}"

@@ -170,6 +170,20 @@ class PrefectDispatcher:
             self.report(f"{name}: flow run {run.name} ({run.id})")
 
 
+def start_web(home: Path, store: Store, host: str, port: int):
+    """The web screens in a thread of this process; decisions start finalize-case flow runs."""
+    import uvicorn
+
+    from flows.prefect_flows import start_finalize
+    from web.app import create_app
+
+    app = create_app(home, store=store, finalize=start_finalize,
+                     secure_cookies=host not in ("127.0.0.1", "localhost", "::1"))
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    threading.Thread(target=server.run, name="web", daemon=True).start()
+    return server
+
+
 def run_service(home: Path, *, host: str = "127.0.0.1", port: int = 8000, stop: threading.Event | None = None,
                 report: Callable[[str], None] = print) -> None:
     """Start everything, run until `stop` is set (SIGINT/SIGTERM set it), then stop in order."""
@@ -185,6 +199,7 @@ def run_service(home: Path, *, host: str = "127.0.0.1", port: int = 8000, stop: 
     stop = stop or threading.Event()
     server: Child | None = None
     runner: Child | None = None
+    web = None
     try:
         if "PREFECT_API_DATABASE_CONNECTION_URL" in env_update:
             server = Child("prefect server", [sys.executable, "-m", "prefect", "server", "start", "--host",
@@ -204,6 +219,8 @@ def run_service(home: Path, *, host: str = "127.0.0.1", port: int = 8000, stop: 
                f"logs in {logs}")
         watcher = threading.Thread(target=loop.run_forever, args=(stop,), name="inbox", daemon=True)
         watcher.start()
+        web = start_web(home, store, host, port)
+        report(f"reexport: web screens on http://{host}:{port}/")
         while not stop.wait(1.0):
             if not runner.alive() and not stop.is_set():
                 # A crashed runner took its flow runs with it: restart it and dispatch what was
@@ -215,6 +232,8 @@ def run_service(home: Path, *, host: str = "127.0.0.1", port: int = 8000, stop: 
                 raise RuntimeError(f"the Prefect server exited; see {server.log}")
         watcher.join(timeout=30)
     finally:
+        if web is not None:
+            web.should_exit = True
         if runner is not None:
             runner.stop()
         if server is not None:
