@@ -67,5 +67,4 @@ def web(
     from flows.files import data_home
     from web.app import create_app
 
-    secure = host not in ("127.0.0.1", "localhost", "::1")
-    uvicorn.run(create_app(data_home(), secure_cookies=secure), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(data_home()), host=host, port=port, log_level="warning")

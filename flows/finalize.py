@@ -113,8 +113,10 @@ def finalize_decision(store: Store, home: Path, decision_id: int, signer: PadesS
         decision = s.get(Decision, decision_id)
         case = s.get(Case, case_id)
         probe = build_permit if kind == "permit" else build_refusal
-        probe(s, case, decision, "KZ-CHECK", issued_on, signer.signer_name)  # fails before a number is spent
-    row = reserve_number(store, case_id=case_id, decision_id=decision_id, kind=kind, issued_on=issued_on)
+        document = probe(s, case, decision, "KZ-CHECK", issued_on, signer.signer_name)  # fails before a number is spent
+    valid_until = dt.date.fromisoformat(document.valid_until) if kind == "permit" else None
+    row = reserve_number(store, case_id=case_id, decision_id=decision_id, kind=kind, issued_on=issued_on,
+                         valid_until=valid_until)
 
     def render(number: str) -> bytes:
         with store.session() as s:

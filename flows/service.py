@@ -177,8 +177,7 @@ def start_web(home: Path, store: Store, host: str, port: int):
     from flows.prefect_flows import start_finalize
     from web.app import create_app
 
-    app = create_app(home, store=store, finalize=start_finalize,
-                     secure_cookies=host not in ("127.0.0.1", "localhost", "::1"))
+    app = create_app(home, store=store, finalize=start_finalize)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     threading.Thread(target=server.run, name="web", daemon=True).start()
     return server

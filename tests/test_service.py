@@ -25,15 +25,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(home: Path, port: int) -> subprocess.Popen:
+def start(home: Path, port: int, web_port: int | None = None) -> subprocess.Popen:
     env = {**os.environ, "REEXPORT_HOME": str(home), "REEXPORT_PREFECT_PORT": str(port), "REEXPORT_SETTLE_S": "0.3",
            "REEXPORT_SCAN_EVERY_S": "1", "REEXPORT_WORKERS": "2"}
     env.pop("PREFECT_API_URL", None)
-    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "run"], env=env, stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "run", "--port", str(web_port or free_port())], env=env, stdout=subprocess.DEVNULL,
                             stderr=open(home / "service.log", "ab"))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        if "watching" in (home / "service.log").read_text(errors="replace"):
+        if "web screens on" in (home / "service.log").read_text(errors="replace"):
             return proc
         if proc.poll() is not None:
             raise AssertionError((home / "service.log").read_text())
@@ -86,9 +86,11 @@ def home(tmp_path) -> Path:
 
 
 def test_service_processes_files_through_prefect_and_stops_on_sigterm(home, generated):
-    port = free_port()
-    service = start(home, port)
+    port, web_port = free_port(), free_port()
+    service = start(home, port, web_port)
     try:
+        assert httpx.get(f"http://127.0.0.1:{web_port}/healthz").json() == {"ok": True}
+        assert "staff" in httpx.get(f"http://127.0.0.1:{web_port}/staff/login").text
         case = home / "inbox" / "CASE-S1"
         case.mkdir()
         (case / "contract.pdf").write_bytes(generated["born_contract_en"].read_bytes())
@@ -111,6 +113,8 @@ def test_service_processes_files_through_prefect_and_stops_on_sigterm(home, gene
     assert not children_of(service.pid)
     with httpx.Client() as client, pytest.raises(httpx.ConnectError):
         client.get(f"http://127.0.0.1:{port}/api/health")  # the Prefect server went with it
+    with httpx.Client() as client, pytest.raises(httpx.ConnectError):
+        client.get(f"http://127.0.0.1:{web_port}/healthz")  # and the web screens
     store = open_store(home=home)
     with store.session() as s:
         assert s.scalar(select(func.count(IntakeFile.id))) == 2
