@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.exceptions import HTTPException
@@ -310,12 +311,14 @@ def register_applicant(request: Request, case_id: int, identifier: str = Form(""
 
 # ------------------------------------------------------------------ procedure steps
 
-def _step(request: Request, case_id: int, action) -> HTMLResponse | RedirectResponse:
+def _step(request: Request, case_id: int, action, show_result: bool = False) -> HTMLResponse | RedirectResponse:
+    """Run a procedure step; its refusal is shown on the case screen, its success redirects back."""
     try:
-        message = action()
+        result = action()
     except (ProcedureError, ValueError) as e:
         return show_case(request, case_id, 422, step_error=str(e))
-    return RedirectResponse(f"/staff/cases/{case_id}?done={message or 'ok'}#procedure", status_code=303)
+    done = quote(str(result), safe="") if show_result else "ok"
+    return RedirectResponse(f"/staff/cases/{case_id}?done={done}#procedure", status_code=303)
 
 
 @router.post("/cases/{case_id}/requests")
@@ -323,7 +326,7 @@ def new_request(request: Request, case_id: int, kind: str = Form(...), body: str
     user = staff_user(request, *CAN_DECIDE)
     store = request.app.state.config.store
     return _step(request, case_id, lambda: send_request(store, case_id, kind=kind, body=body or MFA,
-                                                         actor=user.username) and "request")
+                                                         actor=user.username))
 
 
 @router.post("/cases/{case_id}/requests/{request_id}/answer")
@@ -331,7 +334,7 @@ def answer(request: Request, case_id: int, request_id: int, positive: str = Form
     user = staff_user(request, *CAN_DECIDE)
     store = request.app.state.config.store
     return _step(request, case_id, lambda: record_answer(store, case_id, request_id, positive=positive == "yes",
-                                                         text=text, actor=user.username) or "answer")
+                                                         text=text, actor=user.username))
 
 
 @router.post("/cases/{case_id}/risk")
@@ -339,7 +342,7 @@ def risk(request: Request, case_id: int, positive: str = Form(...), note: str = 
     user = staff_user(request, *CAN_DECIDE)
     store = request.app.state.config.store
     return _step(request, case_id, lambda: record_risk_assessment(store, case_id, positive=positive == "yes",
-                                                                  note=note, actor=user.username) or "risk")
+                                                                  note=note, actor=user.username))
 
 
 @router.post("/cases/{case_id}/decision")
@@ -353,7 +356,7 @@ async def decide(request: Request, case_id: int):
     except ValueError:
         raise HTTPException(400, "bad decision form") from None
     store = request.app.state.config.store
-    return _step(request, case_id, lambda: record_decision(store, case_id, req, user.username) and "decision")
+    return _step(request, case_id, lambda: record_decision(store, case_id, req, user.username))
 
 
 @router.post("/cases/{case_id}/issue")
@@ -366,7 +369,7 @@ def issue(request: Request, case_id: int):
         if decision is None:
             return show_case(request, case_id, 422, step_error="нет решения / шешім жоқ (no decision yet)")
         decision_id = decision.id
-    return _step(request, case_id, lambda: config.finalize(decision_id, user.username))
+    return _step(request, case_id, lambda: config.finalize(decision_id, user.username), show_result=True)
 
 
 @router.get("/cases/{case_id}/outgoing/{number}.pdf")

@@ -1,0 +1,154 @@
+"""The running service under a batch: drop N generated files into the inbox of `reexport run`
+and time them to their stored results.
+
+    python -m bench.service --files 100 --seed 31
+    python -m bench.service --files 30 --seed 32 --profile bench --keep /tmp/svc
+
+Prints files/min and pages/s from the first drop to the last result, drop-to-result latency
+(median, p95), and the share of the time spent outside OCR: against the same files run through
+the direct pipeline (`extract_files`, same workers) right after, and from Prefect's own record
+of the read-page task runs.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select
+
+from models.store import IntakeFile, open_store
+from samplegen.__main__ import plan_files
+from samplegen.generate import build_file
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def generate(out: Path, count: int, seed: int, profile: str) -> list[Path]:
+    rng = random.Random(seed)
+    files = []
+    for plan in plan_files(rng, count, profile):
+        data, ext, _ = build_file(rng, plan)
+        path = out / f"{plan.name}{ext}"
+        path.write_bytes(data)
+        files.append(path)
+    return files
+
+
+def start_service(home: Path, api_port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "REEXPORT_HOME": str(home), "REEXPORT_PREFECT_PORT": str(api_port),
+           "REEXPORT_SETTLE_S": "0.5", "REEXPORT_SCAN_EVERY_S": "1", "REEXPORT_WORKERS": str(workers)}
+    env.pop("PREFECT_API_URL", None)
+    log = open(home / "service.log", "ab")
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "run", "--port", str(free_port())], env=env,
+                            stdout=subprocess.DEVNULL, stderr=log)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if "web screens on" in (home / "service.log").read_text(errors="replace"):
+            return proc
+        if proc.poll() is not None:
+            break
+        time.sleep(0.5)
+    proc.kill()
+    raise SystemExit("the service did not start:\n" + (home / "service.log").read_text()[-3000:])
+
+
+def read_page_seconds(api_port: int) -> float:
+    """Total run time of the read-page task runs, as the Prefect server recorded them."""
+    total, offset = 0.0, 0
+    while True:
+        runs = httpx.post(f"http://127.0.0.1:{api_port}/api/task_runs/filter",
+                          json={"task_runs": {"name": {"like_": "read-page"}}, "limit": 200, "offset": offset},
+                          timeout=30).json()
+        total += sum(r.get("total_run_time") or 0.0 for r in runs)
+        if len(runs) < 200:
+            return total
+        offset += 200
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--files", type=int, default=100)
+    ap.add_argument("--seed", type=int, default=31)
+    ap.add_argument("--profile", default="bench")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--keep", type=Path, help="data directory to use and keep (default: a temporary one)")
+    args = ap.parse_args(argv)
+
+    home = args.keep or Path(tempfile.mkdtemp(prefix="reexport-bench-"))
+    (home / "inbox").mkdir(parents=True, exist_ok=True)
+    source = home / "generated"
+    source.mkdir(exist_ok=True)
+    files = generate(source, args.files, args.seed, args.profile)
+    print(f"{len(files)} files generated in {source}", file=sys.stderr)
+
+    api_port = free_port()
+    service = start_service(home, api_port, args.workers)
+    dropped: dict[str, float] = {}
+    try:
+        for f in files:  # copy under a temporary name, then rename: the inbox sees whole files only
+            tmp = home / "inbox" / (f.name + ".part")
+            shutil.copy(f, tmp)
+            os.replace(tmp, home / "inbox" / f.name)
+            dropped[f.name] = time.time()
+        store = open_store(home=home)
+        deadline = time.monotonic() + args.timeout
+        while time.monotonic() < deadline:
+            with store.session() as s:
+                finished = s.scalar(select(func.count(IntakeFile.id)).where(IntakeFile.state.in_(("done", "failed"))))
+            if finished >= len(files):
+                break
+            time.sleep(1)
+        with store.session() as s:
+            rows = s.scalars(select(IntakeFile)).all()
+        store.close()
+        ocr_task_s = read_page_seconds(api_port)
+    finally:
+        service.send_signal(signal.SIGTERM)
+        service.wait(120)
+
+    done = [r for r in rows if r.state == "done"]
+    latencies = sorted(r.finished_at.timestamp() - dropped[r.display_name] for r in done if r.display_name in dropped)
+    first, last = min(dropped.values()), max(r.finished_at.timestamp() for r in done)
+    wall = last - first
+    pages = sum(r.page_count or 0 for r in done)
+
+    from extractors.pipeline import extract_files
+    from extractors.settings import ExtractSettings
+
+    t0 = time.perf_counter()
+    direct = list(extract_files(files, ExtractSettings(workers=args.workers)))
+    direct_wall = time.perf_counter() - t0
+    direct_pages = sum(o.result.page_count for o in direct if o.result)
+
+    p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
+    print(f"service ({dt.date.today()}, {args.workers} OCR slots, {len(files)} files, {pages} pages, "
+          f"{len(rows) - len(done)} failed)")
+    print(f"  files/min                 {len(done) / wall * 60:8.1f}")
+    print(f"  pages/s                   {pages / wall:8.3f}")
+    print(f"  drop-to-result latency    median {statistics.median(latencies):.1f} s, p95 {p95:.1f} s")
+    print(f"  direct pipeline, same files: {direct_pages / direct_wall:.3f} pages/s ({direct_wall:.0f} s)")
+    print(f"  time outside OCR vs direct: {max(0.0, 1 - direct_wall / wall):.1%}")
+    print(f"  read-page task time / (wall x slots): {ocr_task_s / (wall * args.workers):.1%} busy in OCR tasks")
+    if not args.keep:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
