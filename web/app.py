@@ -39,7 +39,7 @@ class WebConfig:
     secure_cookies: bool = True
 
 
-def _safe_next(target: str | None, default: str) -> str:
+def safe_next(target: str | None, default: str) -> str:
     """Only a path on this site: an outside URL in ?next= would make the site a redirector."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
@@ -112,7 +112,7 @@ def create_app(home: Path, *, store: Store | None = None, finalize: Finalizer | 
     def set_language(code: str, next: str | None = None):
         if code not in LANGUAGES:
             raise HTTPException(404)
-        response = RedirectResponse(_safe_next(next, "/"), status_code=303)
+        response = RedirectResponse(safe_next(next, "/"), status_code=303)
         response.set_cookie("lang", code, max_age=365 * 86400, samesite="lax", path="/")
         return response
 

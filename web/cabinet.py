@@ -15,7 +15,7 @@ from sqlalchemy import select
 from flows.procedure import next_due, today_astana
 from flows.workdays import load_calendar
 from models.store import Applicant, Case, Event, Outgoing
-from web.app import _safe_next, page, sign_in, sign_out
+from web.app import safe_next, page, sign_in, sign_out
 from web.guards import applicant_account, csrf_guard
 from web.security import check_password, hash_password, password_problem
 
@@ -42,7 +42,7 @@ def timeline(case: Case) -> list[tuple[str, tuple[str, str, str], bool]]:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str | None = None):
-    return page(request, "login.html", {"kind": "applicant", "next": _safe_next(next, "/cabinet")})
+    return page(request, "login.html", {"kind": "applicant", "next": safe_next(next, "/cabinet")})
 
 
 @router.post("/login")
@@ -55,9 +55,9 @@ def login(request: Request, identifier: str = Form(""), password: str = Form("")
             s.add(Event(kind="applicant.signed_in", actor=who.identifier))
             must_change = who.must_change_password
     if not ok:
-        return page(request, "login.html", {"kind": "applicant", "next": _safe_next(next, "/cabinet"), "error": True},
+        return page(request, "login.html", {"kind": "applicant", "next": safe_next(next, "/cabinet"), "error": True},
                     status_code=401)
-    return RedirectResponse("/cabinet/password" if must_change else _safe_next(next, "/cabinet"), status_code=303)
+    return RedirectResponse("/cabinet/password" if must_change else safe_next(next, "/cabinet"), status_code=303)
 
 
 @router.post("/logout")

@@ -38,7 +38,7 @@ from models.store import (
     Page,
     StaffUser,
 )
-from web.app import _safe_next, page, sign_in, sign_out
+from web.app import safe_next, page, sign_in, sign_out
 from web.fields import (
     FieldView,
     InvalidValue,
@@ -62,7 +62,7 @@ VALIDITY_FIELDS = ("contract_valid_until", "guarantee_valid_until")
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str | None = None):
-    return page(request, "login.html", {"kind": "staff", "next": _safe_next(next, "/staff")})
+    return page(request, "login.html", {"kind": "staff", "next": safe_next(next, "/staff")})
 
 
 @router.post("/login")
@@ -74,9 +74,9 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
             sign_in(request, "staff", user.id, user.password_hash)
             s.add(Event(kind="staff.signed_in", actor=user.username))
     if not ok:
-        return page(request, "login.html", {"kind": "staff", "next": _safe_next(next, "/staff"), "error": True},
+        return page(request, "login.html", {"kind": "staff", "next": safe_next(next, "/staff"), "error": True},
                     status_code=401)
-    return RedirectResponse(_safe_next(next, "/staff"), status_code=303)
+    return RedirectResponse(safe_next(next, "/staff"), status_code=303)
 
 
 @router.post("/logout")
