@@ -101,19 +101,15 @@ def finalize_decision(store: Store, home: Path, decision_id: int, signer: PadesS
                       issued_on: dt.date | None = None) -> Issued:
     """Render, sign, verify and deliver the document of a decision (exactly once)."""
     issued_on = issued_on or today_astana()
+    # Built once with a placeholder number so that what is missing fails before a number is spent;
+    # then the number is reserved (a unique row per decision) and the document built with it.
     with store.session() as s:
         decision = s.get(Decision, decision_id)
         case = s.get(Case, decision.case_id)
         identifier = _applicant(s, case).identifier
-        kind = decision.kind
-        case_id = case.id
-    # The number is reserved first (a unique row per decision); the document is built from the
-    # case as it was decided, with that number, and only then delivered.
-    with store.session() as s:
-        decision = s.get(Decision, decision_id)
-        case = s.get(Case, case_id)
-        probe = build_permit if kind == "permit" else build_refusal
-        document = probe(s, case, decision, "KZ-CHECK", issued_on, signer.signer_name)  # fails before a number is spent
+        kind, case_id = decision.kind, case.id
+        build = build_permit if kind == "permit" else build_refusal
+        document = build(s, case, decision, "KZ-CHECK", issued_on, signer.signer_name)
     valid_until = dt.date.fromisoformat(document.valid_until) if kind == "permit" else None
     row = reserve_number(store, case_id=case_id, decision_id=decision_id, kind=kind, issued_on=issued_on,
                          valid_until=valid_until)
@@ -122,9 +118,8 @@ def finalize_decision(store: Store, home: Path, decision_id: int, signer: PadesS
         with store.session() as s:
             decision = s.get(Decision, decision_id)
             case = s.get(Case, case_id)
-            if kind == "permit":
-                return render_permit(build_permit(s, case, decision, number, issued_on, signer.signer_name))
-            return render_refusal(build_refusal(s, case, decision, number, issued_on, signer.signer_name))
+            rendered = build(s, case, decision, number, issued_on, signer.signer_name)
+            return render_permit(rendered) if kind == "permit" else render_refusal(rendered)
 
     issued = deliver(store, home, row, identifier, render, signer, validation_context(signer.config))
     with store.session() as s:

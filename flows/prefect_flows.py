@@ -20,14 +20,12 @@ from extractors.inputs import InputFile, open_input
 from extractors.pipeline import Outcome, assemble
 from extractors.readpage import PageJob, PageRead, read_page
 from extractors.settings import ExtractSettings
-from flows.clocks import case_clocks
 from flows.files import data_home
 from flows.intake import Layout
 from flows.lifecycle import die_with_parent, init_ocr_worker
 from flows.process import begin_processing, process_case, store_outcome
-from flows.workdays import load_calendar
 from models.extraction import ExtractionError
-from models.store import Case, Store, open_store
+from models.store import Store, open_store
 
 OCR_TAG = "ocr"  # a tag concurrency limit of one slot per core keeps OCR from oversubscribing
 # Side-effect tasks are never cached; they retry when the store is busy.
@@ -127,11 +125,6 @@ def check_case(case_id: int) -> dict:
     store = _store()
     try:
         check = process_case(store, case_id)
-        with store.session() as s:
-            case = s.get(Case, case_id)
-            clocks = case_clocks(case.submitted_at, load_calendar())
-            case.procedure = {**(case.procedure or {}), "clocks": {
-                k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in vars(clocks).items()}}
         return {"missing": check.missing_documents, "inconsistencies": check.inconsistencies}
     finally:
         store.close()

@@ -18,8 +18,6 @@ from flows.workdays import ASTANA, WorkCalendar, load_calendar
 from models.outgoing import RefusalGround
 from models.store import Case, Decision, Document, Event, Field, Store
 
-STATUSES = ["received", "awaiting_review", "requests_sent", "risk_assessed", "decided", "issued", "refused"]
-
 
 class ProcedureError(ValueError):
     """A step that cannot be taken now; the message says why, for the officer."""
@@ -61,7 +59,7 @@ def next_due(case: Case, today: dt.date, calendar: WorkCalendar) -> tuple[str, d
     return which, due, due_state(due, today, calendar)
 
 
-def _save_clocks(case: Case, calendar: WorkCalendar, today: dt.date) -> None:
+def save_clocks(case: Case, calendar: WorkCalendar, today: dt.date) -> None:
     case.procedure = {**(case.procedure or {}), "clocks": clocks_of(case, calendar, today)}
 
 
@@ -88,7 +86,7 @@ def send_request(store: Store, case_id: int, *, kind: str, body: str, actor: str
         case.procedure = {**proc, "requests": requests}
         if case.status in ("received", "awaiting_review"):
             case.status = "requests_sent"
-        _save_clocks(case, calendar, today)
+        save_clocks(case, calendar, today)
         s.add(Event(kind=f"procedure.{kind}_request_sent", case_id=case.id, actor=actor,
                     detail={"body": body, "reference": ref}))
         return entry
@@ -111,7 +109,7 @@ def record_answer(store: Store, case_id: int, request_id: int, *, positive: bool
         r.update(answer="positive" if positive else "negative", answered_on=today.isoformat(),
                  answer_text=" ".join(text.split()) or None)
         case.procedure = {**proc, "requests": requests}
-        _save_clocks(case, calendar, today)
+        save_clocks(case, calendar, today)
         s.add(Event(kind=f"procedure.{r['kind']}_answer", case_id=case.id, actor=actor,
                     detail={"body": r["body"], "positive": positive}))
 

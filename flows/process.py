@@ -10,12 +10,14 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from extractors.certification import PageMarks, certification_failures
+from extractors.certification import Failure, PageMarks, certification_failures
 from extractors.pipeline import extract_files
 from extractors.settings import ExtractSettings
 from flows.files import write_atomic
 from flows.intake import Layout
+from flows.procedure import save_clocks, today_astana
 from flows.store_results import store_result
+from flows.workdays import load_calendar
 from models.case import RequiredDocument
 from models.store import Case, Document, Event, Field, IntakeFile, Store
 
@@ -125,7 +127,8 @@ def check_case(session: Session, case: Case, today: dt.date) -> CaseCheck:
     for d in docs:
         if d.valid_until and d.valid_until < today:
             check.expired_documents.append(f"{d.doc_type} (valid until {d.valid_until.isoformat()})")
-    check.uncertified_pages = _uncertified(session, case, docs)
+    check.uncertified_pages = [f"{file.display_name}: {failure.text('ru')} / {failure.text('kk')}"
+                               for file, failure in uncertified_pages(session, case)]
     contracts = [_values(session, d) for d in docs if d.doc_type == "contract"]
     guarantees = [_values(session, d) for d in docs if d.doc_type == "end_use_guarantee"]
     for c in contracts[:1]:
@@ -139,25 +142,27 @@ def check_case(session: Session, case: Case, today: dt.date) -> CaseCheck:
     return check
 
 
-def _uncertified(session: Session, case: Case, docs: list[Document]) -> list[str]:
+def uncertified_pages(session: Session, case: Case) -> list[tuple[IntakeFile, Failure]]:
     """The case rule (extractors.certification) over each file's documents and page marks."""
+    docs = session.scalars(select(Document).where(Document.case_id == case.id)).all()
     out = []
     for file in session.scalars(select(IntakeFile).where(IntakeFile.case_id == case.id, IntakeFile.state == "done")):
         documents = [d.pages for d in docs if d.file_id == file.id]
         covered = {p for pages in documents for p in pages}
         documents += [[p.number] for p in file.pages if p.number not in covered]
         marks = {p.number: PageMarks(p.number, p.has_signature, p.has_seal) for p in file.pages}
-        for failure in certification_failures(documents, marks, case.applicant_has_seal, case.bound_copy):
-            out.append(f"{file.display_name}: {failure.text('ru')} / {failure.text('kk')}")
+        out += [(file, f) for f in certification_failures(documents, marks, case.applicant_has_seal, case.bound_copy)]
     return out
 
 
 def process_case(store: Store, case_id: int, today: dt.date | None = None) -> CaseCheck:
-    today = today or dt.date.today()
+    """Check the case and bring its clocks up to date; a new case then awaits review."""
+    today = today or today_astana()
     with store.session() as s:
         case = s.get(Case, case_id)
         check = check_case(s, case, today)
         case.checks = asdict(check)
+        save_clocks(case, load_calendar(), today)
         if case.status in ("received", "processing"):
             case.status = "awaiting_review"
         s.add(Event(kind="case.checked", case_id=case.id, detail=asdict(check)))

@@ -386,7 +386,7 @@ def test_another_applicant_gets_404_for_the_first_ones_case_and_file(browser, se
                                                      "csrf_token": token})
     assert r.status_code == 303
     assert http.request("GET", "/cabinet").status_code == 200
-    for url in (f"/cabinet/cases/CASE-W", f"/cabinet/documents/{number}.pdf",
+    for url in ("/cabinet/cases/CASE-W", f"/cabinet/documents/{number}.pdf",
                 "/cabinet/documents/..%2F..%2Fpki%2Fconfig.json.pdf", "/cabinet/cases/..%2F..%2Fetc%2Fpasswd"):
         r = http.request("GET", url)
         assert r.status_code == 404, url

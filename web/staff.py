@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.exceptions import HTTPException
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from sqlalchemy import String, cast, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from flows.procedure import (
     DecisionRequest,
@@ -23,6 +24,7 @@ from flows.procedure import (
     today_astana,
 )
 from flows.agencies import MFA, STATE_BODIES
+from flows.process import process_case, uncertified_pages
 from flows.workdays import load_calendar
 from models.outgoing import REFUSAL_GROUND_TEXT, RefusalGround
 from models.store import (
@@ -94,7 +96,7 @@ def queue(request: Request, status: str = "", channel: str = "", q: str = ""):
     today = today_astana()
     rows = []
     with request.app.state.config.store.session() as s:
-        query = select(Case).order_by(Case.submitted_at.desc())
+        query = select(Case).options(selectinload(Case.applicant)).order_by(Case.submitted_at.desc())
         if status:
             query = query.where(Case.status == status)
         if channel:
@@ -107,8 +109,7 @@ def queue(request: Request, status: str = "", channel: str = "", q: str = ""):
                 Case.reference.ilike(like), Applicant.name.ilike(like), Applicant.identifier.like(like),
                 Case.id.in_(matching_fields)))
         for case in s.scalars(query.limit(500)):
-            applicant = s.get(Applicant, case.applicant_id) if case.applicant_id else None
-            rows.append({"case": case, "applicant": applicant, "due": next_due(case, today, calendar)})
+            rows.append({"case": case, "applicant": case.applicant, "due": next_due(case, today, calendar)})
     return page(request, "queue.html", {"user": user, "rows": rows, "status": status, "channel": channel, "q": q})
 
 
@@ -142,13 +143,13 @@ def case_context(request: Request, case_id: int) -> dict:
         docs = s.scalars(select(Document).where(Document.case_id == case.id).order_by(Document.file_id,
                                                                                        Document.index_in_file)).all()
         doc_file = {d.id: d.file_id for d in docs}
-        uncertified_text = " ".join((case.checks or {}).get("uncertified_pages", []))
+        uncertified = {(file.id, failure.page) for file, failure in uncertified_pages(s, case)}
         pages = []
         for f in files:
             for p in s.scalars(select(Page).where(Page.file_id == f.id).order_by(Page.number)):
                 pages.append(PageView(f.id, f.display_name, p.number, p.width_pt, p.height_pt, p.has_seal,
                                       p.has_signature, p.marks,
-                                      f"{f.display_name}: стр. {p.number}:" in uncertified_text))
+                                      (f.id, p.number) in uncertified))
         sections = []
         for d in docs:
             views = []
@@ -269,8 +270,6 @@ async def save_fields(request: Request, case_id: int):
 
 def _recheck(request: Request, case_id: int) -> None:
     """A corrected contract number or end user changes the cross-document checks."""
-    from flows.process import process_case
-
     process_case(request.app.state.config.store, case_id)
 
 
