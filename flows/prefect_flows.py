@@ -80,21 +80,34 @@ def _workers() -> int:
     return ExtractSettings().workers
 
 
-@flow(name="process-file", task_runner=ProcessPoolTaskRunner(max_workers=_workers(), initializer=init_ocr_worker))
-def process_file(file_id: int) -> str:
-    """Open an archived file, read its pages in parallel, extract fields, store the result, check the case."""
+@flow(name="process-files", task_runner=ProcessPoolTaskRunner(max_workers=_workers(), initializer=init_ocr_worker))
+def process_files(file_ids: list[int]) -> dict[int, str]:
+    """Open archived files, read all their pages in parallel, extract fields, store each result,
+    then check each touched case once.
+
+    One run takes a batch of files: a flow run costs a new process and a new pool of OCR workers
+    (about 3 s of imports each here), far more than OCR of a one- or two-page file. Each file is
+    still begun, stored and counted on its own, so a batch changes nothing about exactly once."""
     die_with_parent()  # the runner's flow-run process: gone with the runner, not finishing stale work
     settings = ExtractSettings()
-    begun = begin(file_id)
-    if begun is None:
-        return "done"
-    path, attempt = begun
-    try:
-        inp = open_file(path, settings)
-    except Rejected as e:
-        outcome = Outcome(Path(path), error=ExtractionError(source=Path(path).name, error=e.code, message=e.message))
-    else:
+    states: dict[int, str] = {}
+    reading = []
+    for file_id in file_ids:
+        begun = begin(file_id)
+        if begun is None:
+            states[file_id] = "done"
+            continue
+        path, attempt = begun
+        try:
+            inp = open_file(path, settings)
+        except Rejected as e:
+            error = ExtractionError(source=Path(path).name, error=e.code, message=e.message)
+            states[file_id] = store_result_task(file_id, attempt, Outcome(Path(path), error=error))
+            continue
         futures = [read_page_task.submit(inp.sha256, path, inp.kind, i, settings) for i in range(inp.page_count)]
+        reading.append((file_id, attempt, path, inp, futures))
+    checked: set[int] = set()
+    for file_id, attempt, path, inp, futures in reading:
         try:
             reads = [f.result() for f in futures]
             outcome = Outcome(Path(path), result=assemble(inp, Path(path).name, reads))
@@ -102,19 +115,21 @@ def process_file(file_id: int) -> str:
             outcome = Outcome(Path(path), error=ExtractionError(
                 source=Path(path).name, sha256=inp.sha256, error="unreadable_page",
                 message=f"A page could not be read: {type(e).__name__}: {e}"))
-    state = store_result_task(file_id, attempt, outcome)
-    if state == "done":
-        check_case(_case_of(file_id))
-    return state
+        states[file_id] = store_result_task(file_id, attempt, outcome)
+        if states[file_id] == "done":
+            checked.add(file_id)
+    for case_id in _cases_of(sorted(checked)):
+        check_case(case_id)
+    return states
 
 
-def _case_of(file_id: int) -> int:
+def _cases_of(file_ids: list[int]) -> list[int]:
     from models.store import IntakeFile
 
     store = _store()
     try:
         with store.session() as s:
-            return s.get(IntakeFile, file_id).case_id
+            return sorted({s.get(IntakeFile, f).case_id for f in file_ids} - {None})
     finally:
         store.close()
 
@@ -146,13 +161,13 @@ def finalize_case(decision_id: int, actor: str) -> str:
 
 def deployments() -> list:
     """The deployments a runner serves (`reexport run`) or a work pool runs (scale-out)."""
-    return [process_file.to_deployment(name="reexport"), check_case.to_deployment(name="reexport"),
+    return [process_files.to_deployment(name="reexport"), check_case.to_deployment(name="reexport"),
             finalize_case.to_deployment(name="reexport")]
 
 
-PROCESS_FILE = "process-file/reexport"
+PROCESS_FILES = "process-files/reexport"
 FINALIZE_CASE = "finalize-case/reexport"
-DEPLOYMENTS = [PROCESS_FILE, "process-case/reexport", FINALIZE_CASE]
+DEPLOYMENTS = [PROCESS_FILES, "process-case/reexport", FINALIZE_CASE]
 
 
 def start_finalize(decision_id: int, actor: str) -> str:

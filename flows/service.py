@@ -6,7 +6,7 @@ and shutdown goes in order:
      names a server already: the scale-out mode, see the README);
   2. one runner process serving the deployments, at most `runner_limit` flow runs at once.
 In this process: the inbox loop (watchdog + periodic scan), which archives files and starts one
-`process-file` run per file with an idempotency key, and (once built) the web screens.
+`process-files` run per batch of files with an idempotency key, and the web screens.
 
 One server and one runner: two processes writing to one SQLite-backed Prefect server hit
 "database is locked"; anything bigger belongs on PostgreSQL.
@@ -14,6 +14,7 @@ One server and one runner: two processes writing to one SQLite-backed Prefect se
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import signal
 import subprocess
@@ -44,6 +45,7 @@ class ServiceSettings(BaseSettings):
     settle_s: float = Field(2.0, ge=0, description="seconds a dropped file must stay unchanged")
     scan_every_s: float = Field(5.0, gt=0, description="reconciliation scan of the inbox")
     flow_run_retention_days: int = Field(30, ge=1, description="Prefect flow runs older than this are deleted")
+    batch_files: int = Field(16, ge=1, description="files handed to one process-files flow run at most")
     start_timeout_s: float = 90.0
 
 
@@ -142,32 +144,38 @@ async def _ensure_ocr_limit(slots: int) -> None:
 
 @dataclass
 class PrefectDispatcher:
-    """Starts one `process-file` run per archived file. The idempotency key is the file's hash
-    and attempt number: a repeated event, a second scan or a restart while the run is still
-    scheduled finds the same run; after a crash mid-run (attempt counted) a new run is made."""
+    """Starts `process-files` runs for archived files not yet under way, up to `batch_files` files a
+    run. The idempotency key is made of the files' hashes and attempt numbers: a repeated event, a
+    second scan or a restart while the run is still scheduled finds the same run; after a crash
+    mid-run (attempts counted) a new run is made."""
 
     store: Store
     report: Callable[[str], None]
+    batch_files: int = 16
     dispatched: dict[int, int] = field(default_factory=dict)  # file id -> attempts when dispatched
 
     def __call__(self, pending: list[int]) -> None:
         from prefect.deployments import run_deployment
 
-        from flows.prefect_flows import PROCESS_FILE
+        from flows.prefect_flows import PROCESS_FILES
 
         with self.store.session() as s:
-            rows = [(r.id, r.sha256, r.attempts, r.state, r.display_name)
-                    for r in s.scalars(select(IntakeFile).where(IntakeFile.id.in_(pending)))]
-        for file_id, sha, attempts, state, name in rows:
-            if file_id in self.dispatched and (state == "processing" or self.dispatched[file_id] == attempts):
-                continue  # its run is under way
-            run = run_deployment(PROCESS_FILE, parameters={"file_id": file_id}, timeout=0,
-                                 idempotency_key=f"{sha}:{attempts}")
-            self.dispatched[file_id] = attempts
+            rows = [(r.id, r.sha256, r.attempts, r.state) for r in
+                    s.scalars(select(IntakeFile).where(IntakeFile.id.in_(pending)).order_by(IntakeFile.id))]
+        todo = [r for r in rows if not (r[0] in self.dispatched
+                                        and (r[3] == "processing" or self.dispatched[r[0]] == r[2]))]
+        for i in range(0, len(todo), self.batch_files):
+            batch = todo[i:i + self.batch_files]
+            key = hashlib.sha256("|".join(f"{sha}:{attempts}" for _, sha, attempts, _ in batch).encode()).hexdigest()
+            run = run_deployment(PROCESS_FILES, parameters={"file_ids": [r[0] for r in batch]}, timeout=0,
+                                 idempotency_key=key)
             with self.store.session() as s:
-                s.get(IntakeFile, file_id).flow_run_id = str(run.id)
-                s.add(Event(kind="file.dispatched", file_id=file_id, detail={"flow_run": str(run.id), "attempt": attempts}))
-            self.report(f"{name}: flow run {run.name} ({run.id})")
+                for file_id, _, attempts, _ in batch:
+                    self.dispatched[file_id] = attempts
+                    s.get(IntakeFile, file_id).flow_run_id = str(run.id)
+                    s.add(Event(kind="file.dispatched", file_id=file_id,
+                                detail={"flow_run": str(run.id), "attempt": attempts}))
+            self.report(f"{len(batch)} file(s): flow run {run.name} ({run.id})")
 
 
 def start_web(home: Path, store: Store, host: str, port: int):
@@ -211,7 +219,7 @@ def run_service(home: Path, *, host: str = "127.0.0.1", port: int = 8000, stop: 
         from flows.prefect_flows import DEPLOYMENTS
 
         wait_deployments(os.environ["PREFECT_API_URL"], runner, DEPLOYMENTS, settings.start_timeout_s)
-        dispatcher = PrefectDispatcher(store, report)
+        dispatcher = PrefectDispatcher(store, report, settings.batch_files)
         loop = IntakeLoop(store, layout, settle_s=settings.settle_s, scan_every_s=settings.scan_every_s,
                           report=report, process=dispatcher)
         report(f"reexport: watching {layout.inbox}; Prefect API {os.environ['PREFECT_API_URL']}; "
