@@ -82,8 +82,8 @@ def _workers() -> int:
 
 @flow(name="process-files", task_runner=ProcessPoolTaskRunner(max_workers=_workers(), initializer=init_ocr_worker))
 def process_files(file_ids: list[int]) -> dict[int, str]:
-    """Open archived files, read all their pages in parallel, extract fields, store each result,
-    then check each touched case once.
+    """Open archived files, read all their pages in parallel, extract fields, store each result
+    (which checks its case in the same transaction).
 
     One run takes a batch of files: a flow run costs a new process and a new pool of OCR workers
     (about 3 s of imports each here), far more than OCR of a one- or two-page file. Each file is
@@ -106,7 +106,6 @@ def process_files(file_ids: list[int]) -> dict[int, str]:
             continue
         futures = [read_page_task.submit(inp.sha256, path, inp.kind, i, settings) for i in range(inp.page_count)]
         reading.append((file_id, attempt, path, inp, futures))
-    checked: set[int] = set()
     for file_id, attempt, path, inp, futures in reading:
         try:
             reads = [f.result() for f in futures]
@@ -116,27 +115,13 @@ def process_files(file_ids: list[int]) -> dict[int, str]:
                 source=Path(path).name, sha256=inp.sha256, error="unreadable_page",
                 message=f"A page could not be read: {type(e).__name__}: {e}"))
         states[file_id] = store_result_task(file_id, attempt, outcome)
-        if states[file_id] == "done":
-            checked.add(file_id)
-    for case_id in _cases_of(sorted(checked)):
-        check_case(case_id)
     return states
-
-
-def _cases_of(file_ids: list[int]) -> list[int]:
-    from models.store import IntakeFile
-
-    store = _store()
-    try:
-        with store.session() as s:
-            return sorted({s.get(IntakeFile, f).case_id for f in file_ids} - {None})
-    finally:
-        store.close()
 
 
 @flow(name="process-case")
 def check_case(case_id: int) -> dict:
-    """Completeness, expiry, cross-document checks and the clocks; the case then awaits review."""
+    """Completeness, expiry, cross-document checks and the clocks, on demand (every stored file
+    already checks its case): `prefect deployment run process-case/reexport -p case_id=N`."""
     store = _store()
     try:
         check = process_case(store, case_id)

@@ -97,6 +97,10 @@ def store_outcome(store: Store, layout: Layout, file_id: int, attempt: int, outc
         row.finished_at = dt.datetime.now(dt.timezone.utc)
         s.add(Event(kind="file.processed", file_id=row.id, case_id=row.case_id,
                     detail={"pages": result["page_count"], "documents": [d["doc_type"] for d in result["documents"]]}))
+        if row.case_id is not None:
+            # In the same transaction: a file is never done while its case still waits for the check
+            # (a crash in between would leave the case unchecked, with nothing left to redo it).
+            recheck_case(s, s.get(Case, row.case_id))
     return "done"
 
 
@@ -155,15 +159,19 @@ def uncertified_pages(session: Session, case: Case) -> list[tuple[IntakeFile, Fa
     return out
 
 
-def process_case(store: Store, case_id: int, today: dt.date | None = None) -> CaseCheck:
-    """Check the case and bring its clocks up to date; a new case then awaits review."""
+def recheck_case(session: Session, case: Case, today: dt.date | None = None) -> CaseCheck:
+    """Check the case and bring its clocks up to date, in the caller's transaction; a new case
+    then awaits review."""
     today = today or today_astana()
-    with store.session() as s:
-        case = s.get(Case, case_id)
-        check = check_case(s, case, today)
-        case.checks = asdict(check)
-        save_clocks(case, load_calendar(), today)
-        if case.status in ("received", "processing"):
-            case.status = "awaiting_review"
-        s.add(Event(kind="case.checked", case_id=case.id, detail=asdict(check)))
+    check = check_case(session, case, today)
+    case.checks = asdict(check)
+    save_clocks(case, load_calendar(), today)
+    if case.status in ("received", "processing"):
+        case.status = "awaiting_review"
+    session.add(Event(kind="case.checked", case_id=case.id, detail=asdict(check)))
     return check
+
+
+def process_case(store: Store, case_id: int, today: dt.date | None = None) -> CaseCheck:
+    with store.session() as s:
+        return recheck_case(s, s.get(Case, case_id), today)

@@ -60,6 +60,9 @@ def prefect_environment(home: Path, settings: ServiceSettings) -> dict[str, str]
         "PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED": "events,flow_runs",
         "PREFECT_SERVER_SERVICES_DB_VACUUM_RETENTION_PERIOD": str(settings.flow_run_retention_days * 86400),
         "PREFECT_LOGGING_LEVEL": os.environ.get("PREFECT_LOGGING_LEVEL", "WARNING"),
+        # A page task refused an OCR slot retries after at most this long (default 10 s): pages take
+        # about 1.5 s here, so a long wait leaves the cores idle while two batches share them.
+        "PREFECT_SERVER_TASKS_TAG_CONCURRENCY_SLOT_WAIT_SECONDS": "1",
     }
     if not os.environ.get("PREFECT_API_URL"):
         env["PREFECT_API_URL"] = f"http://127.0.0.1:{settings.prefect_port}/api"

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from extractors.settings import ExtractSettings
 from flows.intake import Layout, StabilityTracker, Taken, take
-from flows.process import process_case, process_files
+from flows.process import process_files
 from models.store import IntakeFile, Store
 
 
@@ -54,17 +54,11 @@ class IntakeLoop:
         return taken
 
     def process_here(self, pending: list[int]) -> None:
-        """Direct mode: OCR in this process's pool, then check the touched cases."""
+        """Direct mode: OCR in this process's pool; each stored file checks its case."""
         states = process_files(self.store, self.layout, pending, self.settings)
-        cases = set()
         with self.store.session() as s:
             for file_id, state in states.items():
-                row = s.get(IntakeFile, file_id)
-                self.report(f"{row.display_name}: {state}")
-                if state == "done" and row.case_id is not None:
-                    cases.add(row.case_id)
-        for case_id in sorted(cases):
-            process_case(self.store, case_id)
+                self.report(f"{s.get(IntakeFile, file_id).display_name}: {state}")
 
     def inbox_empty(self) -> bool:
         return not any(p.is_file() for p in self.layout.inbox.rglob("*"))

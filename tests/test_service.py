@@ -14,7 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from models.store import Event, IntakeFile, open_store
+from models.store import Case, Event, IntakeFile, open_store
 
 pytestmark = pytest.mark.slow
 
@@ -98,13 +98,13 @@ def test_service_processes_files_through_prefect_and_stops_on_sigterm(home, gene
         (home / "inbox" / "again.pdf").write_bytes(generated["born_contract_en"].read_bytes())
         (home / "inbox" / "empty.pdf").write_bytes(b"")
         wait_done(home, 2)
-        # The two files arrive together: one process-files run (or one each), then a case check.
-        runs = settled_runs(port, at_least=2)
+        # The two files arrive together: one process-files run (or one each); storing a file checks its case.
+        runs = settled_runs(port, at_least=1)
         flows = {f["id"]: f["name"] for f in httpx.post(f"http://127.0.0.1:{port}/api/flows/filter", json={}).json()}
         by_flow: dict[str, list[str]] = {}
         for r in runs:
             by_flow.setdefault(flows[r["flow_id"]], []).append(r["state_type"])
-        assert {"process-files", "process-case"} <= set(by_flow), by_flow
+        assert set(by_flow) == {"process-files"}, by_flow
         assert all(state == "COMPLETED" for states in by_flow.values() for state in states), by_flow
     finally:
         service.send_signal(signal.SIGTERM)
@@ -122,6 +122,7 @@ def test_service_processes_files_through_prefect_and_stops_on_sigterm(home, gene
         kinds = s.scalars(select(Event.kind)).all()
     store.close()
     assert kinds.count("file.processed") == 2 and kinds.count("intake.duplicate") == 1
+    assert kinds.count("case.checked") >= 2  # each stored file checked its case
     assert kinds.count("file.dispatched") == 2
     assert len(list((home / "quarantine").glob("*.reason.json"))) == 2  # the duplicate and the empty file
 
@@ -149,7 +150,9 @@ def test_kill_9_mid_batch_then_restart_processes_every_file_once(home, generated
     with store.session() as s:
         rows = s.scalars(select(IntakeFile)).all()
         processed = s.scalars(select(Event.file_id).where(Event.kind == "file.processed")).all()
+        unchecked = s.scalars(select(Case.reference).where(Case.status == "received")).all()
     store.close()
     assert sorted(processed) == sorted(r.id for r in rows) and len(rows) == 8
     assert len(list((home / "archive").iterdir())) == 8
+    assert unchecked == []  # every case was checked with its last file, crash or not
     assert not any(p.is_file() for p in (home / "inbox").rglob("*"))
