@@ -27,7 +27,6 @@ from flows.process import begin_processing, process_case, store_outcome
 from models.extraction import ExtractionError
 from models.store import Store, open_store
 
-OCR_TAG = "ocr"  # a tag concurrency limit of one slot per core keeps OCR from oversubscribing
 # Side-effect tasks are never cached; they retry when the store is busy.
 DB_RETRY = dict(retries=3, retry_delay_seconds=[1, 4, 15], cache_policy=NO_CACHE)
 
@@ -46,7 +45,7 @@ def open_file(path: str, settings: ExtractSettings) -> InputFile:
     return open_input(Path(path), settings)
 
 
-@task(name="read-page", tags=[OCR_TAG], retries=2, retry_delay_seconds=[2, 10],
+@task(name="read-page", retries=2, retry_delay_seconds=[2, 10],
       cache_policy=INPUTS + TASK_SOURCE, persist_result=True, cache_expiration=dt.timedelta(days=30))
 def read_page_task(sha256: str, path: str, kind: str, index: int, settings: ExtractSettings) -> PageRead:
     # `sha256` is in the inputs so that the cache key names the file's content, not its path.

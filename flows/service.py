@@ -13,7 +13,6 @@ One server and one runner: two processes writing to one SQLite-backed Prefect se
 """
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 import signal
@@ -30,7 +29,6 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import select
 
-from extractors.settings import ExtractSettings
 from flows.intake import Layout
 from flows.lifecycle import die_with_parent
 from flows.watcher import IntakeLoop
@@ -46,6 +44,7 @@ class ServiceSettings(BaseSettings):
     scan_every_s: float = Field(5.0, gt=0, description="reconciliation scan of the inbox")
     flow_run_retention_days: int = Field(30, ge=1, description="Prefect flow runs older than this are deleted")
     batch_files: int = Field(16, ge=1, description="files handed to one process-files flow run at most")
+    file_runs_at_once: int = Field(1, ge=1, description="process-files runs under way at once (one machine: 1)")
     start_timeout_s: float = 90.0
 
 
@@ -60,9 +59,8 @@ def prefect_environment(home: Path, settings: ServiceSettings) -> dict[str, str]
         "PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED": "events,flow_runs",
         "PREFECT_SERVER_SERVICES_DB_VACUUM_RETENTION_PERIOD": str(settings.flow_run_retention_days * 86400),
         "PREFECT_LOGGING_LEVEL": os.environ.get("PREFECT_LOGGING_LEVEL", "WARNING"),
-        # A page task refused an OCR slot retries after at most this long (default 10 s): pages take
-        # about 1.5 s here, so a long wait leaves the cores idle while two batches share them.
-        "PREFECT_SERVER_TASKS_TAG_CONCURRENCY_SLOT_WAIT_SECONDS": "1",
+        # The runner looks for scheduled runs every 10 s by default: up to 10 s of a file's latency.
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
     }
     if not os.environ.get("PREFECT_API_URL"):
         env["PREFECT_API_URL"] = f"http://127.0.0.1:{settings.prefect_port}/api"
@@ -136,42 +134,61 @@ def wait_deployments(api_url: str, runner: Child, names: list[str], timeout_s: f
         raise RuntimeError(f"the runner did not register {', '.join(missing)} within {timeout_s:.0f} s; see {runner.log}")
 
 
-async def _ensure_ocr_limit(slots: int) -> None:
-    from prefect.client.orchestration import get_client
-
-    from flows.prefect_flows import OCR_TAG
-
-    async with get_client() as client:
-        await client.create_concurrency_limit(tag=OCR_TAG, concurrency_limit=slots)
-
-
 @dataclass
 class PrefectDispatcher:
     """Starts `process-files` runs for archived files not yet under way, up to `batch_files` files a
     run. The idempotency key is made of the files' hashes and attempt numbers: a repeated event, a
     second scan or a restart while the run is still scheduled finds the same run; after a crash
-    mid-run (attempts counted) a new run is made."""
+    mid-run (attempts counted) a new run is made.
+
+    OCR never oversubscribes the cores: at most `runs_at_once` of its runs are under way (one on
+    one machine), and a run's pool has one worker per core; files that arrive meanwhile wait and
+    go together into the next run. Prefect's own limits were measured first (bench.service): a tag
+    limit on the page tasks released its slots late, so about half the pages waited ~2 s for one,
+    and a deployment limit kept the slot of a run killed with the service, so after a restart no
+    run could start."""
 
     store: Store
     report: Callable[[str], None]
     batch_files: int = 16
+    runs_at_once: int = 1
     dispatched: dict[int, int] = field(default_factory=dict)  # file id -> attempts when dispatched
+    under_way: set[str] = field(default_factory=set)  # ids of this dispatcher's runs not yet final
+
+    def forget(self) -> None:
+        """After the runner was restarted: its runs are gone, whatever the server says."""
+        self.dispatched.clear()
+        self.under_way.clear()
+
+    def _still_running(self) -> int:
+        from prefect.client.orchestration import get_client
+
+        with get_client(sync_client=True) as client:
+            for run_id in list(self.under_way):
+                state = client.read_flow_run(run_id).state
+                if state is None or state.is_final():
+                    self.under_way.discard(run_id)
+        return len(self.under_way)
 
     def __call__(self, pending: list[int]) -> None:
         from prefect.deployments import run_deployment
 
         from flows.prefect_flows import PROCESS_FILES
 
+        free = self.runs_at_once - self._still_running()
+        if free <= 0:
+            return
         with self.store.session() as s:
             rows = [(r.id, r.sha256, r.attempts, r.state) for r in
                     s.scalars(select(IntakeFile).where(IntakeFile.id.in_(pending)).order_by(IntakeFile.id))]
         todo = [r for r in rows if not (r[0] in self.dispatched
                                         and (r[3] == "processing" or self.dispatched[r[0]] == r[2]))]
-        for i in range(0, len(todo), self.batch_files):
+        for i in range(0, min(len(todo), free * self.batch_files), self.batch_files):
             batch = todo[i:i + self.batch_files]
             key = hashlib.sha256("|".join(f"{sha}:{attempts}" for _, sha, attempts, _ in batch).encode()).hexdigest()
             run = run_deployment(PROCESS_FILES, parameters={"file_ids": [r[0] for r in batch]}, timeout=0,
                                  idempotency_key=key)
+            self.under_way.add(str(run.id))
             with self.store.session() as s:
                 for file_id, _, attempts, _ in batch:
                     self.dispatched[file_id] = attempts
@@ -216,13 +233,12 @@ def run_service(home: Path, *, host: str = "127.0.0.1", port: int = 8000, stop: 
                                               "127.0.0.1", "--port", str(settings.prefect_port)],
                            env, logs / "prefect-server.log").start()
         wait_healthy(os.environ["PREFECT_API_URL"], server, settings.start_timeout_s)
-        asyncio.run(_ensure_ocr_limit(ExtractSettings().workers))
         runner = Child("runner", [sys.executable, "-m", "flows.runner", "--limit", str(settings.runner_limit)],
                        env, logs / "runner.log").start()
         from flows.prefect_flows import DEPLOYMENTS
 
         wait_deployments(os.environ["PREFECT_API_URL"], runner, DEPLOYMENTS, settings.start_timeout_s)
-        dispatcher = PrefectDispatcher(store, report, settings.batch_files)
+        dispatcher = PrefectDispatcher(store, report, settings.batch_files, settings.file_runs_at_once)
         loop = IntakeLoop(store, layout, settle_s=settings.settle_s, scan_every_s=settings.scan_every_s,
                           report=report, process=dispatcher)
         report(f"reexport: watching {layout.inbox}; Prefect API {os.environ['PREFECT_API_URL']}; "
@@ -237,7 +253,7 @@ def run_service(home: Path, *, host: str = "127.0.0.1", port: int = 8000, stop: 
                 # under way again (new attempt, new idempotency key; finished pages come from the cache).
                 report(f"reexport: runner exited ({runner.proc.returncode}); restarting")
                 runner.start()
-                dispatcher.dispatched.clear()
+                dispatcher.forget()
             if server is not None and not server.alive():
                 raise RuntimeError(f"the Prefect server exited; see {server.log}")
         watcher.join(timeout=30)

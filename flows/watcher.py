@@ -98,7 +98,8 @@ class IntakeLoop:
                     self.report(f"reexport: intake step failed ({type(e).__name__}: {e}); retrying")
                     stop.wait(min(60.0, 2.0 ** failures))
                     continue
-                self.wake.wait(self.scan_every_s if self.inbox_empty() else min(1.0, self.settle_s))
+                idle = self.inbox_empty() and not self.pending_in_ledger()  # else files wait for a run slot
+                self.wake.wait(self.scan_every_s if idle else min(1.0, self.settle_s))
                 self.wake.clear()
         finally:
             observer.stop()
