@@ -3,11 +3,17 @@ and time them to their stored results.
 
     python -m bench.service --files 100 --seed 31
     python -m bench.service --files 30 --seed 32 --profile bench --keep /tmp/svc
+    python -m bench.service --files 100 --work-pool reexport --runs-at-once 2   # scale-out (README)
 
 Prints files/min and pages/s from the first drop to the last result, drop-to-result latency
 (median, p95), and the share of the time spent outside OCR: against the same files run through
 the direct pipeline (`extract_files`, same workers) right after, and from Prefect's own record
 of the read-page task runs.
+
+With --work-pool the service is `reexport run --work-pool` against the server PREFECT_API_URL
+names, the case store is REEXPORT_DB_URL's, and the pool's workers (started beforehand) do the
+runs; the benchmark then also checks that no file was processed twice and says which worker ran
+what.
 """
 from __future__ import annotations
 
@@ -28,7 +34,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
-from models.store import IntakeFile, open_store
+from models.store import Event, IntakeFile, open_store
 from samplegen.__main__ import plan_files
 from samplegen.generate import build_file
 
@@ -50,13 +56,19 @@ def generate(out: Path, count: int, seed: int, profile: str) -> list[Path]:
     return files
 
 
-def start_service(home: Path, api_port: int, workers: int) -> subprocess.Popen:
+def start_service(home: Path, api_port: int, workers: int, pool: str | None = None,
+                  runs_at_once: int = 1) -> subprocess.Popen:
     env = {**os.environ, "REEXPORT_HOME": str(home), "REEXPORT_PREFECT_PORT": str(api_port),
-           "REEXPORT_SETTLE_S": "0.5", "REEXPORT_SCAN_EVERY_S": "1", "REEXPORT_WORKERS": str(workers)}
-    env.pop("PREFECT_API_URL", None)
+           "REEXPORT_SETTLE_S": "0.5", "REEXPORT_SCAN_EVERY_S": "1", "REEXPORT_WORKERS": str(workers),
+           "REEXPORT_FILE_RUNS_AT_ONCE": str(runs_at_once)}
+    cmd = [sys.executable, "-m", "flows.cli", "run", "--port", str(free_port())]
+    if pool:
+        cmd += ["--work-pool", pool]
+    else:
+        env.pop("PREFECT_API_URL", None)
+        env.pop("REEXPORT_DB_URL", None)
     log = open(home / "service.log", "ab")
-    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "run", "--port", str(free_port())], env=env,
-                            stdout=subprocess.DEVNULL, stderr=log)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if "web screens on" in (home / "service.log").read_text(errors="replace"):
@@ -68,17 +80,36 @@ def start_service(home: Path, api_port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("the service did not start:\n" + (home / "service.log").read_text()[-3000:])
 
 
-def read_page_seconds(api_port: int) -> float:
-    """Total run time of the read-page task runs, as the Prefect server recorded them."""
+def read_page_seconds(api_url: str, since: dt.datetime) -> float:
+    """Total run time of the read-page task runs begun since `since`, as the Prefect server recorded them."""
     total, offset = 0.0, 0
     while True:
-        runs = httpx.post(f"http://127.0.0.1:{api_port}/api/task_runs/filter",
-                          json={"task_runs": {"name": {"like_": "read-page"}}, "limit": 200, "offset": offset},
+        runs = httpx.post(f"{api_url}/task_runs/filter",
+                          json={"task_runs": {"name": {"like_": "read-page"},
+                                              "start_time": {"after_": since.isoformat()}},
+                                "limit": 200, "offset": offset},
                           timeout=30).json()
         total += sum(r.get("total_run_time") or 0.0 for r in runs)
         if len(runs) < 200:
             return total
         offset += 200
+
+
+def runs_by_worker(api_url: str, since: dt.datetime) -> dict[str, int]:
+    """Which worker ran each process-files run, from the workers' "submitted-flow-run" events."""
+    counts: dict[str, int] = {}
+    page = httpx.post(f"{api_url}/events/filter", json={
+        "filter": {"occurred": {"since": since.isoformat()}, "event": {"name": ["prefect.worker.submitted-flow-run"]}},
+        "limit": 200}, timeout=30).json()
+    while True:
+        for e in page.get("events", []):
+            flows = [r.get("prefect.resource.name") for r in e.get("related", []) if r.get("prefect.resource.role") == "flow"]
+            if "process-files" in flows:
+                name = e["resource"].get("prefect.resource.name", "?")
+                counts[name] = counts.get(name, 0) + 1
+        if not page.get("next_page"):
+            return counts
+        page = httpx.get(page["next_page"], timeout=30).json()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -89,7 +120,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--timeout", type=float, default=3600)
     ap.add_argument("--keep", type=Path, help="data directory to use and keep (default: a temporary one)")
+    ap.add_argument("--work-pool", help="scale-out: the pool whose workers run the flows (PREFECT_API_URL, "
+                                        "REEXPORT_DB_URL set; workers started)")
+    ap.add_argument("--runs-at-once", type=int, default=1, help="process-files runs under way at once")
     args = ap.parse_args(argv)
+    if args.work_pool and not (os.environ.get("PREFECT_API_URL") and os.environ.get("REEXPORT_DB_URL")):
+        raise SystemExit("--work-pool needs PREFECT_API_URL and REEXPORT_DB_URL (see README, 'Scale-out')")
 
     home = args.keep or Path(tempfile.mkdtemp(prefix="reexport-bench-"))
     (home / "inbox").mkdir(parents=True, exist_ok=True)
@@ -99,26 +135,35 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{len(files)} files generated in {source}", file=sys.stderr)
 
     api_port = free_port()
-    service = start_service(home, api_port, args.workers)
+    api_url = os.environ["PREFECT_API_URL"] if args.work_pool else f"http://127.0.0.1:{api_port}/api"
+    began = dt.datetime.now(dt.timezone.utc)
+    service = start_service(home, api_port, args.workers, args.work_pool, args.runs_at_once)
     dropped: dict[str, float] = {}
+    store = open_store(home=home)
+    with store.session() as s:
+        known = s.scalar(select(func.max(IntakeFile.id))) or 0  # a shared store may hold earlier runs
     try:
         for f in files:  # copy under a temporary name, then rename: the inbox sees whole files only
             tmp = home / "inbox" / (f.name + ".part")
             shutil.copy(f, tmp)
             os.replace(tmp, home / "inbox" / f.name)
             dropped[f.name] = time.time()
-        store = open_store(home=home)
         deadline = time.monotonic() + args.timeout
+        mine = IntakeFile.id > known
         while time.monotonic() < deadline:
             with store.session() as s:
-                finished = s.scalar(select(func.count(IntakeFile.id)).where(IntakeFile.state.in_(("done", "failed"))))
+                finished = s.scalar(select(func.count(IntakeFile.id)).where(
+                    mine, IntakeFile.state.in_(("done", "failed"))))
             if finished >= len(files):
                 break
             time.sleep(1)
         with store.session() as s:
-            rows = s.scalars(select(IntakeFile)).all()
+            rows = s.scalars(select(IntakeFile).where(mine)).all()
+            processed = s.execute(select(Event.file_id, func.count()).where(
+                Event.kind == "file.processed", Event.file_id > known).group_by(Event.file_id)).all()
         store.close()
-        ocr_task_s = read_page_seconds(api_port)
+        ocr_task_s = read_page_seconds(api_url, began)
+        by_worker = runs_by_worker(api_url, began) if args.work_pool else {}
     finally:
         service.send_signal(signal.SIGTERM)
         service.wait(120)
@@ -133,19 +178,26 @@ def main(argv: list[str] | None = None) -> None:
     from extractors.settings import ExtractSettings
 
     t0 = time.perf_counter()
-    direct = list(extract_files(files, ExtractSettings(workers=args.workers)))
+    slots = args.workers * args.runs_at_once
+    direct = list(extract_files(files, ExtractSettings(workers=slots)))
     direct_wall = time.perf_counter() - t0
     direct_pages = sum(o.result.page_count for o in direct if o.result)
 
     p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
-    print(f"service ({dt.date.today()}, {args.workers} OCR slots, {len(files)} files, {pages} pages, "
+    print(f"service ({dt.date.today()}, {slots} OCR slots, {len(files)} files, {pages} pages, "
           f"{len(rows) - len(done)} failed)")
     print(f"  files/min                 {len(done) / wall * 60:8.1f}")
     print(f"  pages/s                   {pages / wall:8.3f}")
     print(f"  drop-to-result latency    median {statistics.median(latencies):.1f} s, p95 {p95:.1f} s")
     print(f"  direct pipeline, same files: {direct_pages / direct_wall:.3f} pages/s ({direct_wall:.0f} s)")
     print(f"  time outside OCR vs direct: {max(0.0, 1 - direct_wall / wall):.1%}")
-    print(f"  read-page task time / (wall x slots): {ocr_task_s / (wall * args.workers):.1%} busy in OCR tasks")
+    print(f"  read-page task time / (wall x slots): {ocr_task_s / (wall * slots):.1%} busy in OCR tasks")
+    twice = sorted(fid for fid, n in processed if n > 1)
+    print(f"  ledger rows {len(rows)} for {len(files)} files dropped; processed twice: {len(twice)} {twice[:10]}")
+    if by_worker:
+        print("  process-files runs by worker: " + ", ".join(f"{w} {n}" for w, n in sorted(by_worker.items())))
+    if len(rows) != len(files) or twice:
+        raise SystemExit("duplicates or lost files: see above")
     if not args.keep:
         shutil.rmtree(home, ignore_errors=True)
 

@@ -178,6 +178,8 @@ def intake(
 def run(
     host: str = typer.Option("127.0.0.1", "--host", help="Address of the web screens."),
     port: int = typer.Option(8000, "--port", help="Port of the web screens."),
+    work_pool: str = typer.Option(None, "--work-pool", help="Scale-out: start runs on this work pool's "
+                                  "deployments (server from PREFECT_API_URL) instead of a local server and runner."),
 ) -> None:
     """Run the whole service on this machine: a local Prefect server (SQLite under
     $REEXPORT_HOME/prefect), one runner serving the flows, the inbox watcher, the case store.
@@ -195,10 +197,59 @@ def run(
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     try:
-        run_service(data_home(), host=host, port=port, stop=stop, report=lambda line: typer.echo(line, err=True))
+        run_service(data_home(), host=host, port=port, stop=stop, report=lambda line: typer.echo(line, err=True),
+                    work_pool=work_pool)
     except RuntimeError as e:
         typer.echo(f"run: {e}", err=True)
         raise typer.Exit(1)
+
+
+@app.command()
+def deploy(
+    pool: str = typer.Option("reexport", "--pool", help="Process work pool (created if missing)."),
+) -> None:
+    """Scale-out: register the flows as deployments of a process work pool on the Prefect server
+    PREFECT_API_URL names (on PostgreSQL). Run once, and again after an upgrade.
+
+    Example: PREFECT_API_URL=http://127.0.0.1:4200/api reexport deploy --pool reexport
+    """
+    from flows.scale_out import ScaleOutError, deploy as deploy_flows
+
+    try:
+        ids = deploy_flows(pool)
+    except ScaleOutError as e:
+        typer.echo(f"deploy: {e}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"deploy: {len(ids)} deployments in work pool {pool}")
+
+
+@app.command()
+def worker(
+    pool: str = typer.Option("reexport", "--pool", help="Process work pool to take runs from."),
+    limit: int = typer.Option(1, "--limit", min=1, help="Flow runs at once in this worker."),
+    name: str = typer.Option(None, "--name", help="Worker name shown by Prefect (default: generated)."),
+) -> None:
+    """Scale-out: a Prefect worker of the pool, with the service's settings (analytics off, results
+    under $REEXPORT_HOME/prefect). Each run reads pages with REEXPORT_WORKERS processes (default:
+    one per core): with several workers on one machine, share the cores between them.
+
+    Example: REEXPORT_WORKERS=1 reexport worker --pool reexport --name w1
+    """
+    import os
+
+    from flows.files import data_home
+    from flows.scale_out import ScaleOutError, require_remote_api, worker_argv
+    from flows.service import ServiceSettings, prefect_environment
+
+    try:
+        require_remote_api()
+    except ScaleOutError as e:
+        typer.echo(f"worker: {e}", err=True)
+        raise typer.Exit(1)
+    home = data_home().resolve()
+    env = {**os.environ, **prefect_environment(home, ServiceSettings()), "REEXPORT_HOME": str(home)}
+    argv = worker_argv(pool, limit, name)
+    os.execve(argv[0], argv, env)
 
 
 @app.command()

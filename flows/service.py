@@ -116,13 +116,13 @@ def wait_healthy(api_url: str, child: Child | None, timeout_s: float) -> None:
     raise RuntimeError(f"the Prefect API at {api_url} did not answer within {timeout_s:.0f} s")
 
 
-def wait_deployments(api_url: str, runner: Child, names: list[str], timeout_s: float) -> None:
-    """The runner registers the deployments when it starts; runs are started only after that,
-    or `run_deployment` fails with 404."""
+def wait_deployments(api_url: str, runner: Child | None, names: list[str], timeout_s: float) -> None:
+    """The runner registers the deployments when it starts (in scale-out mode `reexport deploy`
+    did); runs are started only after that, or `run_deployment` fails with 404."""
     deadline = time.monotonic() + timeout_s
     missing = list(names)
     while missing and time.monotonic() < deadline:
-        if not runner.alive():
+        if runner is not None and not runner.alive():
             raise RuntimeError(f"{runner.name} exited during start-up; see {runner.log}")
         try:
             missing = [n for n in missing if httpx.get(f"{api_url}/deployments/name/{n}", timeout=2).status_code != 200]
@@ -131,7 +131,8 @@ def wait_deployments(api_url: str, runner: Child, names: list[str], timeout_s: f
         if missing:
             time.sleep(0.25)
     if missing:
-        raise RuntimeError(f"the runner did not register {', '.join(missing)} within {timeout_s:.0f} s; see {runner.log}")
+        where = f"the runner did not register them; see {runner.log}" if runner else "run `reexport deploy` first"
+        raise RuntimeError(f"{', '.join(missing)} not found within {timeout_s:.0f} s: {where}")
 
 
 @dataclass
@@ -183,8 +184,10 @@ class PrefectDispatcher:
                     s.scalars(select(IntakeFile).where(IntakeFile.id.in_(pending)).order_by(IntakeFile.id))]
         todo = [r for r in rows if not (r[0] in self.dispatched
                                         and (r[3] == "processing" or self.dispatched[r[0]] == r[2]))]
-        for i in range(0, min(len(todo), free * self.batch_files), self.batch_files):
-            batch = todo[i:i + self.batch_files]
+        # Several free runs (scale-out: one per worker) share what waits, rather than one taking all.
+        size = min(self.batch_files, -(-len(todo) // free)) if todo else 1
+        for i in range(0, min(len(todo), free * size), size):
+            batch = todo[i:i + size]
             key = hashlib.sha256("|".join(f"{sha}:{attempts}" for _, sha, attempts, _ in batch).encode()).hexdigest()
             run = run_deployment(PROCESS_FILES, parameters={"file_ids": [r[0] for r in batch]}, timeout=0,
                                  idempotency_key=key)
@@ -212,9 +215,17 @@ def start_web(home: Path, store: Store, host: str, port: int):
 
 
 def run_service(home: Path, *, host: str = "127.0.0.1", port: int = 8000, stop: threading.Event | None = None,
-                report: Callable[[str], None] = print) -> None:
-    """Start everything, run until `stop` is set (SIGINT/SIGTERM set it), then stop in order."""
+                report: Callable[[str], None] = print, work_pool: str | None = None) -> None:
+    """Start everything, run until `stop` is set (SIGINT/SIGTERM set it), then stop in order.
+
+    With `work_pool` (scale-out, flows.scale_out) there is neither a local server nor a runner:
+    the runs go to the pool's deployments on the server PREFECT_API_URL names, and its workers
+    run them."""
     settings = ServiceSettings()
+    if work_pool:
+        from flows.scale_out import require_remote_api
+
+        require_remote_api()  # before the local defaults below would fill it in
     home = home.resolve()
     os.environ["REEXPORT_HOME"] = str(home)
     layout = Layout(home).make()
@@ -233,22 +244,24 @@ def run_service(home: Path, *, host: str = "127.0.0.1", port: int = 8000, stop: 
                                               "127.0.0.1", "--port", str(settings.prefect_port)],
                            env, logs / "prefect-server.log").start()
         wait_healthy(os.environ["PREFECT_API_URL"], server, settings.start_timeout_s)
-        runner = Child("runner", [sys.executable, "-m", "flows.runner", "--limit", str(settings.runner_limit)],
-                       env, logs / "runner.log").start()
+        if not work_pool:
+            runner = Child("runner", [sys.executable, "-m", "flows.runner", "--limit", str(settings.runner_limit)],
+                           env, logs / "runner.log").start()
         from flows.prefect_flows import DEPLOYMENTS
 
         wait_deployments(os.environ["PREFECT_API_URL"], runner, DEPLOYMENTS, settings.start_timeout_s)
         dispatcher = PrefectDispatcher(store, report, settings.batch_files, settings.file_runs_at_once)
         loop = IntakeLoop(store, layout, settle_s=settings.settle_s, scan_every_s=settings.scan_every_s,
                           report=report, process=dispatcher)
-        report(f"reexport: watching {layout.inbox}; Prefect API {os.environ['PREFECT_API_URL']}; "
-               f"logs in {logs}")
+        runs_by = f"work pool {work_pool}" if work_pool else "the local runner"
+        report(f"reexport: watching {layout.inbox}; Prefect API {os.environ['PREFECT_API_URL']}; runs by "
+               f"{runs_by}; logs in {logs}")
         watcher = threading.Thread(target=loop.run_forever, args=(stop,), name="inbox", daemon=True)
         watcher.start()
         web = start_web(home, store, host, port)
         report(f"reexport: web screens on http://{host}:{port}/")
         while not stop.wait(1.0):
-            if not runner.alive() and not stop.is_set():
+            if runner is not None and not runner.alive() and not stop.is_set():
                 # A crashed runner took its flow runs with it: restart it and dispatch what was
                 # under way again (new attempt, new idempotency key; finished pages come from the cache).
                 report(f"reexport: runner exited ({runner.proc.returncode}); restarting")
