@@ -12,6 +12,7 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
+from extractors import tessapi
 from extractors.normalise import CYRILLIC_LOOKALIKES
 
 WORDLIKE = re.compile(r"^[\"«(]?[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]{2,}[-–]?[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]*[.,:;»)\"]*$|^[\d.,/\-%№]+$")
@@ -108,24 +109,14 @@ def _map_box(m: np.ndarray, box: tuple[float, float, float, float]) -> tuple[flo
 
 
 def tesseract_words(gray: np.ndarray, lang: str, psm: int = 3) -> list[tuple[str, tuple[int, int, int, int], float, int]]:
-    # A PGM file is written uncompressed: cheaper than the PNG pytesseract would encode.
-    fd, path = tempfile.mkstemp(suffix=".pgm")
-    os.close(fd)
-    try:
-        Image.fromarray(gray).save(path)
-        data = pytesseract.image_to_data(path, lang=lang, config=f"--psm {psm} --oem 1 -c tessedit_do_invert=0", output_type=pytesseract.Output.DICT)
-    finally:
-        os.unlink(path)
+    # A loaded engine per worker (extractors.tessapi): no process start and model load per call.
     out = []
-    for text, left, top, width, height, conf, b, p, ln in zip(
-            data["text"], data["left"], data["top"], data["width"], data["height"], data["conf"],
-            data["block_num"], data["par_num"], data["line_num"]):
+    for w in tessapi.engine(lang, {"tessedit_do_invert": "0"}).words(gray, psm):
         # Remnants of table rules stuck to a word ("|25", "[10") are not text.
-        text = (text or "").strip().strip("|[]{}¦")
-        c = float(conf)
-        if not text or c < 0:
+        text = (w.text or "").strip().strip("|[]{}¦")
+        if not text or w.conf < 0:
             continue
-        out.append((text, (left, top, left + width, top + height), c / 100.0, b * 10000 + p * 100 + ln))
+        out.append((text, w.box, w.conf / 100.0, w.block * 10000 + w.par * 100 + w.line))
     return out
 
 

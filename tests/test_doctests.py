@@ -7,7 +7,7 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("module", ["models.outgoing", "flows.workdays", "flows.clocks", "web.fields"])
+@pytest.mark.parametrize("module", ["models.outgoing", "flows.workdays", "flows.clocks", "web.fields", "extractors.tessapi"])
 def test_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0

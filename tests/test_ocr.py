@@ -45,3 +45,26 @@ def test_skew_is_measured_in_degrees(gray):
     r = cv2.getRotationMatrix2D((w / 2, h / 2), 1.5, 1.0)
     skewed = cv2.warpAffine(gray, r, (w, h), borderValue=255)
     assert abs(abs(ocr.estimate_skew(skewed)) - 1.5) < 0.3
+
+
+def test_the_loaded_engine_reads_what_the_tesseract_cli_reads(gray, tmp_path):
+    """extractors.tessapi keeps Debian's libtesseract loaded: same engine, same words as a CLI run."""
+    import subprocess
+
+    from extractors import tessapi
+
+    img = ocr.remove_rules(gray)
+    Image.fromarray(img).save(tmp_path / "page.pgm")
+    tsv = subprocess.run(["tesseract", str(tmp_path / "page.pgm"), "-", "-l", "rus+kaz+eng", "--psm", "3", "--oem", "1",
+                          "-c", "tessedit_do_invert=0", "tsv"], capture_output=True, text=True, check=True).stdout
+    cli = [(w.text, w.box) for w in tessapi.parse_tsv(tsv) if w.conf >= 0 and w.text.strip()]
+    api = [(w.text, w.box) for w in tessapi.engine("rus+kaz+eng", {"tessedit_do_invert": "0"}).words(img, 3)
+           if w.conf >= 0 and w.text.strip()]
+    assert len(api) > 50 and api == cli
+
+
+def test_an_unknown_language_is_a_clear_error():
+    from extractors import tessapi
+
+    with pytest.raises(tessapi.TesseractUnavailable, match="xyz"):
+        tessapi.engine("xyz")

@@ -1,0 +1,174 @@
+"""Tesseract kept loaded: Debian's libtesseract through its C API, one engine per language set and
+thread, reused for every page a worker reads.
+
+Why not the CLI through pytesseract for every page: each call starts a process that loads the
+models again (0.15 s for rus+kaz+eng here, 0.09 s for eng, measured with /usr/bin/time), twice a
+page with the code re-read: a sixth of a page's OCR time. Why not tesserocr: its wheel bundles
+tesseract 5.5 beside Debian's 5.3; this keeps the one engine the CLI, the OSD fallback and the
+benchmark's raw-tesseract baseline use. The C API is tesseract's stable interface (capi.h).
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+import numpy as np
+
+OEM_LSTM_ONLY = 1
+
+
+# bool (*TessCancelFunc)(void* cancel_this, int dict_words): asked between words while recognising.
+CANCEL_FUNC = ctypes.CFUNCTYPE(ctypes.c_bool, ctypes.c_void_p, ctypes.c_int)
+
+
+class TesseractUnavailable(RuntimeError):
+    pass
+
+
+class GaveUp(Exception):
+    """Recognition stopped early because `give_up` said the reading was hopeless."""
+
+
+def _load() -> ctypes.CDLL:
+    name = ctypes.util.find_library("tesseract") or "libtesseract.so.5"
+    try:
+        lib = ctypes.CDLL(name)
+    except OSError as e:
+        raise TesseractUnavailable(f"libtesseract not found ({name}): install tesseract-ocr") from e
+    p, i, c = ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p
+    lib.TessBaseAPICreate.restype = p
+    lib.TessBaseAPIInit2.argtypes = [p, c, c, i]
+    lib.TessBaseAPIInit2.restype = i
+    lib.TessBaseAPISetVariable.argtypes = [p, c, c]
+    lib.TessBaseAPISetVariable.restype = i
+    lib.TessBaseAPISetPageSegMode.argtypes = [p, i]
+    lib.TessBaseAPISetImage.argtypes = [p, ctypes.c_void_p, i, i, i, i]
+    lib.TessBaseAPIRecognize.argtypes = [p, p]
+    lib.TessBaseAPIRecognize.restype = i
+    # Returned as a pointer, not c_char_p, so that it can be handed back to TessDeleteText.
+    lib.TessBaseAPIGetTsvText.argtypes = [p, i]
+    lib.TessBaseAPIGetTsvText.restype = ctypes.POINTER(ctypes.c_char)
+    lib.TessDeleteText.argtypes = [ctypes.POINTER(ctypes.c_char)]
+    lib.TessMonitorCreate.restype = p
+    lib.TessMonitorDelete.argtypes = [p]
+    lib.TessMonitorSetCancelFunc.argtypes = [p, CANCEL_FUNC]
+    lib.TessMonitorGetProgress.argtypes = [p]
+    lib.TessMonitorGetProgress.restype = i
+    lib.TessBaseAPIClear.argtypes = [p]
+    lib.TessBaseAPIEnd.argtypes = [p]
+    lib.TessBaseAPIDelete.argtypes = [p]
+    return lib
+
+
+_local = threading.local()  # engines are not thread-safe: one set per thread
+
+
+@lru_cache(maxsize=1)
+def _library() -> ctypes.CDLL:
+    return _load()
+
+
+@dataclass
+class TsvWord:
+    text: str
+    box: tuple[int, int, int, int]
+    conf: float  # 0..100, as tesseract reports it
+    block: int
+    par: int
+    line: int
+
+
+class Engine:
+    """One initialised TessBaseAPI (models loaded once) for a language set."""
+
+    def __init__(self, lang: str, variables: dict[str, str]):
+        self.lib = _library()
+        self.handle = self.lib.TessBaseAPICreate()
+        # Its notes ("Estimating resolution as 391") would flood the logs of every worker.
+        self.lib.TessBaseAPISetVariable(self.handle, b"debug_file", b"/dev/null")
+        if self.lib.TessBaseAPIInit2(self.handle, None, lang.encode(), OEM_LSTM_ONLY) != 0:
+            self.close()
+            raise TesseractUnavailable(f"tesseract could not load the language models {lang!r}")
+        for k, v in variables.items():
+            if not self.lib.TessBaseAPISetVariable(self.handle, k.encode(), v.encode()):
+                self.close()
+                raise TesseractUnavailable(f"tesseract has no variable {k!r}")
+
+    def words(self, gray: np.ndarray, psm: int,
+              give_up: Callable[[int, int], bool] | None = None) -> list[TsvWord]:
+        """Words of the page. `give_up(progress_percent, dictionary_words_so_far)` is asked as
+        recognition goes; True stops it and raises GaveUp (a page read upside down finds no
+        dictionary words: no need to read all of it to know)."""
+        img = np.ascontiguousarray(gray, dtype=np.uint8)
+        h, w = img.shape
+        lib = self.lib
+        lib.TessBaseAPISetPageSegMode(self.handle, psm)
+        lib.TessBaseAPISetImage(self.handle, img.ctypes.data, w, h, 1, w)
+        monitor = callback = None
+        stopped = []
+        if give_up is not None:
+            monitor = lib.TessMonitorCreate()
+
+            def cancel(_this, dict_words):
+                if give_up(lib.TessMonitorGetProgress(monitor), dict_words):
+                    stopped.append(True)
+                    return True
+                return False
+
+            callback = CANCEL_FUNC(cancel)  # kept referenced until Recognize returns
+            lib.TessMonitorSetCancelFunc(monitor, callback)
+        try:
+            status = lib.TessBaseAPIRecognize(self.handle, monitor)
+            if stopped:
+                raise GaveUp()
+            if status != 0:
+                raise RuntimeError("tesseract could not recognise the page")
+            raw = lib.TessBaseAPIGetTsvText(self.handle, 0)
+            try:
+                tsv = ctypes.string_at(raw).decode("utf-8", errors="replace") if raw else ""
+            finally:
+                if raw:
+                    lib.TessDeleteText(raw)
+        finally:
+            lib.TessBaseAPIClear(self.handle)  # drops the page, keeps the models
+            if monitor:
+                lib.TessMonitorDelete(monitor)
+        return parse_tsv(tsv)
+
+    def close(self) -> None:
+        if self.handle:
+            self.lib.TessBaseAPIEnd(self.handle)
+            self.lib.TessBaseAPIDelete(self.handle)
+            self.handle = None
+
+
+def parse_tsv(tsv: str) -> list[TsvWord]:
+    """Word rows (level 5) of tesseract's TSV: level page block par line word left top width height conf text.
+
+    >>> parse_tsv("5\\t1\\t2\\t1\\t3\\t1\\t10\\t20\\t30\\t12\\t91.5\\tКонтракт\\n4\\t1\\t2\\t1\\t3\\t0\\t10\\t20\\t99\\t12\\t-1\\t\\n")
+    [TsvWord(text='Контракт', box=(10, 20, 40, 32), conf=91.5, block=2, par=1, line=3)]
+    """
+    out = []
+    for row in tsv.splitlines():
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5":
+            continue
+        left, top, width, height = (int(v) for v in cols[6:10])
+        out.append(TsvWord(cols[11], (left, top, left + width, top + height), float(cols[10]),
+                           int(cols[2]), int(cols[3]), int(cols[4])))
+    return out
+
+
+def engine(lang: str, variables: dict[str, str] | None = None) -> Engine:
+    """This thread's engine for `lang` (created on first use; kept for the worker's life)."""
+    engines = getattr(_local, "engines", None)
+    if engines is None:
+        engines = _local.engines = {}
+    key = (lang, tuple(sorted((variables or {}).items())))
+    if key not in engines:
+        engines[key] = Engine(lang, variables or {})
+    return engines[key]
