@@ -8,6 +8,8 @@ persisted, so a rerun after a crash does not read finished pages again.
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections import deque
 from pathlib import Path
 
 from prefect import flow, task
@@ -23,7 +25,7 @@ from extractors.settings import ExtractSettings
 from flows.files import data_home
 from flows.intake import Layout
 from flows.lifecycle import die_with_parent, init_ocr_worker
-from flows.process import begin_processing, process_case, store_outcome
+from flows.process import begin_processing, claim_received, process_case, store_outcome
 from models.extraction import ExtractionError
 from models.store import Store, open_store
 
@@ -79,33 +81,62 @@ def _workers() -> int:
     return ExtractSettings().workers
 
 
+@task(name="claim-more", **DB_RETRY, retry_condition_fn=lambda t, r, s: _is_db_error(s))
+def claim_more(run_id: str, limit: int) -> list[int]:
+    store = _store()
+    try:
+        return claim_received(store, run_id, limit)
+    finally:
+        store.close()
+
+
 @flow(name="process-files", task_runner=ProcessPoolTaskRunner(max_workers=_workers(), initializer=init_ocr_worker))
 def process_files(file_ids: list[int]) -> dict[int, str]:
     """Open archived files, read all their pages in parallel, extract fields, store each result
     (which checks its case in the same transaction).
 
-    One run takes a batch of files: a flow run costs a new process and a new pool of OCR workers
-    (about 3 s of imports each here), far more than OCR of a one- or two-page file. Each file is
-    still begun, stored and counted on its own, so a batch changes nothing about exactly once."""
+    A run costs a new process and a new pool of OCR workers (about 3 s of imports each here), far
+    more than OCR of a one- or two-page file. So a run takes a batch of files, and while its pool
+    still has pages to read it claims files archived meanwhile (`claim_received`), for up to
+    REEXPORT_RUN_CLAIMS_S seconds: a burst of files is read by one warm pool. Each file is still
+    begun, stored and counted on its own, so this changes nothing about exactly once."""
+    from prefect.runtime import flow_run
+
+    from flows.service import ServiceSettings
+
     die_with_parent()  # the runner's flow-run process: gone with the runner, not finishing stale work
     settings = ExtractSettings()
+    service = ServiceSettings()
+    claim_until = time.monotonic() + service.run_claims_s
+    window = 2 * settings.workers  # pages waiting in the pool before more files are claimed
     states: dict[int, str] = {}
-    reading = []
-    for file_id in file_ids:
-        begun = begin(file_id)
-        if begun is None:
-            states[file_id] = "done"
-            continue
-        path, attempt = begun
-        try:
-            inp = open_file(path, settings)
-        except Rejected as e:
-            error = ExtractionError(source=Path(path).name, error=e.code, message=e.message)
-            states[file_id] = store_result_task(file_id, attempt, Outcome(Path(path), error=error))
-            continue
-        futures = [read_page_task.submit(inp.sha256, path, inp.kind, i, settings) for i in range(inp.page_count)]
-        reading.append((file_id, attempt, path, inp, futures))
-    for file_id, attempt, path, inp, futures in reading:
+    reading: deque = deque()
+
+    def start(ids: list[int]) -> None:
+        for file_id in ids:
+            begun = begin(file_id)
+            if begun is None:
+                states[file_id] = "done"
+                continue
+            path, attempt = begun
+            try:
+                inp = open_file(path, settings)
+            except Rejected as e:
+                error = ExtractionError(source=Path(path).name, error=e.code, message=e.message)
+                states[file_id] = store_result_task(file_id, attempt, Outcome(Path(path), error=error))
+                continue
+            futures = [read_page_task.submit(inp.sha256, path, inp.kind, i, settings) for i in range(inp.page_count)]
+            reading.append((file_id, attempt, path, inp, futures))
+
+    start(file_ids)
+    while True:
+        # The wrapped futures, not `.state`: that asks the API, once per future.
+        waiting = sum(1 for entry in reading for f in entry[4] if not f.wrapped_future.done())
+        if waiting <= window and time.monotonic() < claim_until:
+            start(claim_more(str(flow_run.id), service.batch_files))
+        if not reading:
+            return states
+        file_id, attempt, path, inp, futures = reading.popleft()
         try:
             reads = [f.result() for f in futures]
             outcome = Outcome(Path(path), result=assemble(inp, Path(path).name, reads))
@@ -114,7 +145,6 @@ def process_files(file_ids: list[int]) -> dict[int, str]:
                 source=Path(path).name, sha256=inp.sha256, error="unreadable_page",
                 message=f"A page could not be read: {type(e).__name__}: {e}"))
         states[file_id] = store_result_task(file_id, attempt, outcome)
-    return states
 
 
 @flow(name="process-case")

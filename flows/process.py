@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from extractors.certification import Failure, PageMarks, certification_failures
@@ -48,6 +48,25 @@ def begin_processing(store: Store, layout: Layout, file_id: int) -> tuple[Path, 
         row.state = "processing"
         row.attempts += 1
         return layout.archive / row.archive_name, row.attempts
+
+
+def claim_received(store: Store, run_id: str, limit: int) -> list[int]:
+    """Files archived since a run began and given to no run yet, claimed by that run (up to
+    `limit`): a run under way takes what arrives instead of ending and leaving it to a new run,
+    which would cost a new process and a new OCR pool. A compare-and-set on flow_run_id, so that
+    two runs (scale-out) never claim the same file."""
+    claimed = []
+    with store.session() as s:
+        ids = s.scalars(select(IntakeFile.id).where(IntakeFile.state == "received", IntakeFile.flow_run_id.is_(None))
+                        .order_by(IntakeFile.id).limit(limit)).all()
+        for file_id in ids:
+            hit = s.execute(update(IntakeFile).where(IntakeFile.id == file_id, IntakeFile.state == "received",
+                                                     IntakeFile.flow_run_id.is_(None))
+                            .values(flow_run_id=run_id)).rowcount
+            if hit:
+                claimed.append(file_id)
+                s.add(Event(kind="file.claimed", file_id=file_id, detail={"flow_run": run_id}))
+    return claimed
 
 
 def process_files(store: Store, layout: Layout, file_ids: list[int],

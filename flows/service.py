@@ -45,6 +45,8 @@ class ServiceSettings(BaseSettings):
     flow_run_retention_days: int = Field(30, ge=1, description="Prefect flow runs older than this are deleted")
     batch_files: int = Field(16, ge=1, description="files handed to one process-files flow run at most")
     file_runs_at_once: int = Field(1, ge=1, description="process-files runs under way at once (one machine: 1)")
+    run_claims_s: float = Field(300.0, ge=0, description="seconds a process-files run takes in files archived "
+                                                         "after it began")
     start_timeout_s: float = 90.0
 
 
@@ -180,20 +182,21 @@ class PrefectDispatcher:
         if free <= 0:
             return
         with self.store.session() as s:
-            rows = [(r.id, r.sha256, r.attempts, r.state) for r in
+            rows = [(r.id, r.sha256, r.attempts, r.state, r.flow_run_id) for r in
                     s.scalars(select(IntakeFile).where(IntakeFile.id.in_(pending)).order_by(IntakeFile.id))]
-        todo = [r for r in rows if not (r[0] in self.dispatched
-                                        and (r[3] == "processing" or self.dispatched[r[0]] == r[2]))]
+        # Not what a run of ours holds: given to it here, or claimed by it while under way.
+        todo = [r for r in rows if r[4] not in self.under_way and not (
+            r[0] in self.dispatched and (r[3] == "processing" or self.dispatched[r[0]] == r[2]))]
         # Several free runs (scale-out: one per worker) share what waits, rather than one taking all.
         size = min(self.batch_files, -(-len(todo) // free)) if todo else 1
         for i in range(0, min(len(todo), free * size), size):
             batch = todo[i:i + size]
-            key = hashlib.sha256("|".join(f"{sha}:{attempts}" for _, sha, attempts, _ in batch).encode()).hexdigest()
+            key = hashlib.sha256("|".join(f"{sha}:{attempts}" for _, sha, attempts, _, _ in batch).encode()).hexdigest()
             run = run_deployment(PROCESS_FILES, parameters={"file_ids": [r[0] for r in batch]}, timeout=0,
                                  idempotency_key=key)
             self.under_way.add(str(run.id))
             with self.store.session() as s:
-                for file_id, _, attempts, _ in batch:
+                for file_id, _, attempts, _, _ in batch:
                     self.dispatched[file_id] = attempts
                     s.get(IntakeFile, file_id).flow_run_id = str(run.id)
                     s.add(Event(kind="file.dispatched", file_id=file_id,

@@ -77,3 +77,23 @@ def test_foreign_keys_are_enforced_on_sqlite(store):
     with pytest.raises(IntegrityError):
         with store.session() as s:
             s.add(Event(kind="orphan", case_id=999))
+
+
+def test_a_run_claims_only_files_no_run_holds_and_never_one_twice(store):
+    from flows.process import claim_received
+
+    with store.session() as s:
+        for i, (state, run) in enumerate([("received", None), ("received", None), ("received", "run-x"),
+                                          ("processing", None), ("done", None), ("received", None)]):
+            s.add(IntakeFile(sha256=f"{i:064x}", display_name=f"f{i}.pdf", size=1, archive_name=f"{i:064x}.pdf",
+                             state=state, flow_run_id=run))
+    first = claim_received(store, "run-a", limit=2)
+    second = claim_received(store, "run-b", limit=10)
+    assert len(first) == 2 and len(second) == 1 and not set(first) & set(second)
+    with store.session() as s:
+        holders = {r.display_name: r.flow_run_id for r in s.scalars(select(IntakeFile))}
+        claimed = s.scalars(select(Event.file_id).where(Event.kind == "file.claimed")).all()
+    assert holders == {"f0.pdf": "run-a", "f1.pdf": "run-a", "f2.pdf": "run-x", "f3.pdf": None, "f4.pdf": None,
+                       "f5.pdf": "run-b"}
+    assert sorted(claimed) == sorted(first + second)
+    assert claim_received(store, "run-c", limit=10) == []
