@@ -152,6 +152,7 @@ def evaluate(truth_dir: Path, results_dir: Path) -> dict:
     fields: dict[str, Counts] = defaultdict(Counts)
     goods: dict[str, Counts] = defaultdict(Counts)
     marks: dict[str, Counts] = defaultdict(Counts)
+    marks_by_colour: dict[str, dict[str, Counts]] = defaultdict(lambda: defaultdict(Counts))
     docs, uncertified = Counts(), Counts()
     splits: dict[str, Counts] = defaultdict(Counts)
     files = rejected = 0
@@ -166,8 +167,17 @@ def evaluate(truth_dir: Path, results_dir: Path) -> dict:
         pred = json.loads(rpath.read_text(encoding="utf-8")) if rpath.exists() else None
         files += 1
         rejected += pred is None
-        own = score_file(truth, pred, fields, goods, docs, marks, uncertified, rotation)
+        file_marks: dict[str, Counts] = defaultdict(Counts)
+        file_uncertified = Counts()
+        own = score_file(truth, pred, fields, goods, docs, file_marks, file_uncertified, rotation)
         gen = truth.get("generator", {})
+        file_marks["uncertified pages flagged"] += file_uncertified
+        uncertified += file_uncertified
+        for k, c in file_marks.items():
+            if k != "uncertified pages flagged":
+                marks[k] += c
+            # The issue asks marks by scan colour: seals are found by their ink colour where it survived.
+            marks_by_colour[gen.get("colour", "?")][k] += c
         splits[f"degrade={gen.get('degrade', '?')}"] += own
         splits[f"colour={gen.get('colour', '?')}"] += own
         splits[f"format={gen.get('format', '?')}"] += own
@@ -192,6 +202,7 @@ def evaluate(truth_dir: Path, results_dir: Path) -> dict:
         "doc_type_accuracy": round(docs.tp / max(1, docs.tp + max(docs.fn, docs.fp)), 4),
         "marks": {k: row(v) for k, v in sorted(marks.items())},
         "uncertified_pages": row(uncertified),
+        "marks_by_colour": {c: {k: row(v) for k, v in sorted(d.items())} for c, d in sorted(marks_by_colour.items())},
         "rotation_accuracy": round(rotation[1] / rotation[0], 4) if rotation[0] else None,
         "splits": {k: row(v) for k, v in sorted(splits.items())},
         "tnved_not_in_reference": sorted(set(bad_codes)),
@@ -212,6 +223,10 @@ def print_table(rep: dict, out=sys.stdout) -> None:
         w(f"{'page ' + k:28} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} {r['tp']:5d} {r['fp']:5d} {r['fn']:5d}\n")
     r = rep["uncertified_pages"]
     w(f"{'uncertified pages flagged':28} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} {r['tp']:5d} {r['fp']:5d} {r['fn']:5d}\n")
+    for colour, rows in rep.get("marks_by_colour", {}).items():
+        for k, r in rows.items():
+            name = f"  {colour}: {k.replace(' pages flagged', '')}"
+            w(f"{name:28} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} {r['tp']:5d} {r['fp']:5d} {r['fn']:5d}\n")
     if rep.get("rotation_accuracy") is not None:
         w(f"{'page orientation accuracy':28} {rep['rotation_accuracy']:20.3f}\n")
     w("micro-F1 by split:\n")

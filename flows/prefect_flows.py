@@ -8,8 +8,10 @@ persisted, so a rerun after a crash does not read finished pages again.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections import deque
+from functools import lru_cache
 from pathlib import Path
 
 from prefect import flow, task
@@ -34,17 +36,14 @@ DB_RETRY = dict(retries=3, retry_delay_seconds=[1, 4, 15], cache_policy=NO_CACHE
 
 
 def _store() -> Store:
-    return open_store(home=data_home(), migrate_schema=False)
+    return _store_at(str(data_home()), os.environ.get("REEXPORT_DB_URL", ""))
 
 
-def _permanent(exc: BaseException) -> bool:
-    return isinstance(exc, Rejected)
-
-
-@task(name="open-file", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE,
-      retry_condition_fn=lambda t, r, state: not _permanent(state.result(raise_on_failure=False)))
-def open_file(path: str, settings: ExtractSettings) -> InputFile:
-    return open_input(Path(path), settings)
+@lru_cache(maxsize=1)
+def _store_at(home: str, db_url: str) -> Store:
+    """One store (engine and connection pool) per flow-run process, as SQLAlchemy intends, rather
+    than an engine made and dropped by every task."""
+    return open_store(home=Path(home), migrate_schema=False)
 
 
 @task(name="read-page", retries=2, retry_delay_seconds=[2, 10],
@@ -54,23 +53,26 @@ def read_page_task(sha256: str, path: str, kind: str, index: int, settings: Extr
     return read_page(PageJob(path, kind, index, settings))
 
 
-@task(name="begin", **DB_RETRY, retry_condition_fn=lambda t, r, s: _is_db_error(s))
-def begin(file_id: int) -> tuple[str, int] | None:
-    store = _store()
+@task(name="begin-file", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def begin_file(file_id: int, settings: ExtractSettings) -> tuple[str, int, InputFile | None, tuple | None] | None:
+    """Mark the file as being processed and open it: (path, attempt, opened file or None, (code,
+    message) of its refusal or None), or None when it is done already. One task, not two: a task run costs
+    milliseconds of client and server CPU that OCR on the same cores goes without. A refusal is
+    an answer, not an error; what raises (the store busy, a read failing) is retried."""
+    begun = begin_processing(_store(), Layout(data_home()), file_id)
+    if begun is None:
+        return None
+    path, attempt = begun
     try:
-        begun = begin_processing(store, Layout(data_home()), file_id)
-        return None if begun is None else (str(begun[0]), begun[1])
-    finally:
-        store.close()
+        return str(path), attempt, open_input(path, settings), None
+    except Rejected as e:
+        return str(path), attempt, None, (e.code, e.message)
 
 
 @task(name="store-result", **DB_RETRY, retry_condition_fn=lambda t, r, s: _is_db_error(s))
 def store_result_task(file_id: int, attempt: int, outcome: Outcome) -> str:
     store = _store()
-    try:
-        return store_outcome(store, Layout(data_home()), file_id, attempt, outcome)
-    finally:
-        store.close()
+    return store_outcome(store, Layout(data_home()), file_id, attempt, outcome)
 
 
 def _is_db_error(state) -> bool:
@@ -84,10 +86,7 @@ def _workers() -> int:
 @task(name="claim-more", **DB_RETRY, retry_condition_fn=lambda t, r, s: _is_db_error(s))
 def claim_more(run_id: str, limit: int) -> list[int]:
     store = _store()
-    try:
-        return claim_received(store, run_id, limit)
-    finally:
-        store.close()
+    return claim_received(store, run_id, limit)
 
 
 @flow(name="process-files", task_runner=ProcessPoolTaskRunner(max_workers=_workers(), initializer=init_ocr_worker))
@@ -114,15 +113,13 @@ def process_files(file_ids: list[int]) -> dict[int, str]:
 
     def start(ids: list[int]) -> None:
         for file_id in ids:
-            begun = begin(file_id)
+            begun = begin_file(file_id, settings)
             if begun is None:
                 states[file_id] = "done"
                 continue
-            path, attempt = begun
-            try:
-                inp = open_file(path, settings)
-            except Rejected as e:
-                error = ExtractionError(source=Path(path).name, error=e.code, message=e.message)
+            path, attempt, inp, refused = begun
+            if refused is not None:
+                error = ExtractionError(source=Path(path).name, error=refused[0], message=refused[1])
                 states[file_id] = store_result_task(file_id, attempt, Outcome(Path(path), error=error))
                 continue
             futures = [read_page_task.submit(inp.sha256, path, inp.kind, i, settings) for i in range(inp.page_count)]
@@ -152,11 +149,8 @@ def check_case(case_id: int) -> dict:
     """Completeness, expiry, cross-document checks and the clocks, on demand (every stored file
     already checks its case): `prefect deployment run process-case/reexport -p case_id=N`."""
     store = _store()
-    try:
-        check = process_case(store, case_id)
-        return {"missing": check.missing_documents, "inconsistencies": check.inconsistencies}
-    finally:
-        store.close()
+    check = process_case(store, case_id)
+    return {"missing": check.missing_documents, "inconsistencies": check.inconsistencies}
 
 
 @flow(name="finalize-case", retries=2, retry_delay_seconds=10)
@@ -167,10 +161,7 @@ def finalize_case(decision_id: int, actor: str) -> str:
     from signing.signer import PadesSigner
 
     store = _store()
-    try:
-        return finalize_decision(store, data_home(), decision_id, PadesSigner(load_config(data_home())), actor).number
-    finally:
-        store.close()
+    return finalize_decision(store, data_home(), decision_id, PadesSigner(load_config(data_home())), actor).number
 
 
 def deployments() -> list:
