@@ -100,7 +100,7 @@ def runs_by_worker(api_url: str, since: dt.datetime) -> dict[str, int]:
     counts: dict[str, int] = {}
     page = httpx.post(f"{api_url}/events/filter", json={
         "filter": {"occurred": {"since": since.isoformat()}, "event": {"name": ["prefect.worker.submitted-flow-run"]}},
-        "limit": 200}, timeout=30).json()
+        "limit": 50}, timeout=30).json()
     while True:
         for e in page.get("events", []):
             flows = [r.get("prefect.resource.name") for r in e.get("related", []) if r.get("prefect.resource.role") == "flow"]

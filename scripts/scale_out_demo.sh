@@ -9,6 +9,9 @@
 # The database password is generated into $DEMO/pg.password (0600) and passed in the environment
 # only; it is never printed. Everything started here is stopped on exit.
 set -euo pipefail
+# Job control: background jobs get their own process group and keep SIGINT (a script's background
+# jobs ignore it otherwise, and Prefect's server and workers turn SIGTERM into SIGINT to stop).
+set -m
 cd "$(dirname "$0")/.."
 FILES=${1:-20}
 DEMO=${REEXPORT_DEMO_DIR:-$PWD/var/scale-out}
@@ -45,7 +48,12 @@ export PREFECT_HOME=$REEXPORT_HOME/prefect PREFECT_SERVER_ANALYTICS_ENABLED=fals
 mkdir -p "$REEXPORT_HOME"
 PIDS=()
 # Workers first, the server last: a worker whose server is gone retries instead of stopping.
-cleanup() { for ((i=${#PIDS[@]}-1; i>=0; i--)); do kill -TERM "${PIDS[i]}" 2>/dev/null || true; wait "${PIDS[i]}" 2>/dev/null || true; done; }
+stop_group() {  # SIGTERM to the job's process group, SIGKILL after 30 s
+  kill -TERM -- "-$1" 2>/dev/null || return 0
+  for _ in $(seq 1 60); do kill -0 -- "-$1" 2>/dev/null || return 0; sleep 0.5; done
+  kill -KILL -- "-$1" 2>/dev/null || true
+}
+cleanup() { for ((i=${#PIDS[@]}-1; i>=0; i--)); do stop_group "${PIDS[i]}"; done; }
 trap cleanup EXIT
 
 # 2. The Prefect server on PostgreSQL.
