@@ -39,12 +39,28 @@ def ink_masks(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # Stamp and pen inks are blue or violet, and faint where the stamp was pressed lightly.
         blueish = (b - np.maximum(r, g) > 22) & (v > 40)
         coloured = blueish | ((s > 90) & (v > 40) & (v < 250))
-        ink = (gray < 170) | coloured
+        ink = (gray < _ink_level(gray, 170)) | coloured
     else:
         gray = img
         coloured = np.zeros(gray.shape, dtype=bool)
-        ink = gray < 175
+        ink = gray < _ink_level(gray, 175)
     return ink, coloured
+
+
+def _dark_level(gray: np.ndarray) -> float:
+    """Gray level below which ink is a pen stroke rather than stamp ink (pressed, so paler): about
+    a third of the way from the darkest print to the paper (95 on a clean white scan; higher on
+    a faded, low-contrast one)."""
+    sample = gray[::4, ::4]
+    darkest, paper = np.percentile(sample, 1), np.median(sample)
+    return float(darkest + 0.33 * (paper - darkest))
+
+
+def _ink_level(gray: np.ndarray, default: int) -> int:
+    """Gray level below which a pixel is ink: a fixed level misses a faint stamp on a page scanned
+    grey, so it follows the paper's own level (the median: most of a page is paper)."""
+    paper = int(np.median(gray[::4, ::4]))
+    return int(min(205, max(default, paper - 40)))
 
 
 def _blobs(ink: np.ndarray, coloured: np.ndarray, px_per_in: float) -> list[Blob]:
@@ -74,34 +90,58 @@ def _blobs(ink: np.ndarray, coloured: np.ndarray, px_per_in: float) -> list[Blob
     return out
 
 
-def _seal_score(b: Blob, px_per_in: float, page_h: int) -> float:
+def outline_coverage(mask: np.ndarray, box: tuple[int, int, int, int], px_per_in: float) -> float:
+    """How much of a stamp's border the blob's ink draws, 0..1: the ink's minimum-area rectangle is
+    followed along its edge (rectangular stamps) and along the ellipse inscribed in it (round and
+    oval ones), and the better share of points with ink close by is returned. Every stamp has such
+    a closed border; a signature, a word or a logo's letters cross it at a few places only."""
+    x0, y0, x1, y1 = box
+    crop = mask[y0:y1, x0:x1].astype(np.uint8)
+    ys, xs = np.nonzero(crop)
+    if len(xs) < 20:
+        return 0.0
+    (cx, cy), (rw, rh), angle = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
+    if min(rw, rh) < px_per_in * 0.3:
+        return 0.0
+    tol = max(2, int(round(px_per_in * 0.035)))
+    near = cv2.dilate(crop, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * tol + 1, 2 * tol + 1)))
+    inset = tol * 0.6
+    a, b = rw / 2 - inset, rh / 2 - inset
+    t = np.deg2rad(angle)
+    cos_t, sin_t = np.cos(t), np.sin(t)
+    k = np.linspace(0, 2 * np.pi, 144, endpoint=False)
+    shares = []
+    for ux, uy in ((a * np.cos(k), b * np.sin(k)),  # ellipse
+                   (np.clip(a * 1.42 * np.cos(k), -a, a), np.clip(b * 1.42 * np.sin(k), -b, b))):  # rectangle
+        px = np.clip((cx + ux * cos_t - uy * sin_t).astype(int), 0, crop.shape[1] - 1)
+        py = np.clip((cy + ux * sin_t + uy * cos_t).astype(int), 0, crop.shape[0] - 1)
+        shares.append(float(near[py, px].mean()))
+    return max(shares)
+
+
+def _seal_score(b: Blob, px_per_in: float, page_h: int, coverage: float) -> float:
+    """A stamp: of stamp size, its border drawn (outline_coverage), not filled (QR codes, logos),
+    not in the letterhead; blue or violet ink helps where the scan kept colour."""
     w = (b.box[2] - b.box[0]) / px_per_in
     h = (b.box[3] - b.box[1]) / px_per_in
-    if not (0.7 <= w <= 2.8 and 0.5 <= h <= 2.8):
+    if not (0.6 <= w <= 2.8 and 0.45 <= h <= 2.8) or max(w, h) / min(w, h) > 2.6:
         return 0.0
-    aspect = w / h
-    score = 0.25
-    if 0.75 <= aspect <= 1.35:
-        score += 0.2
-    elif 1.35 < aspect <= 2.2:
-        score += 0.1  # oval and rectangular stamps
-    if 0.02 <= b.fill <= 0.45:
+    score = 0.15 + 0.55 * min(1.0, max(0.0, (coverage - 0.5) / 0.4))
+    score += 0.15 * min(1.0, b.coloured * 2)
+    if 0.02 <= b.fill <= 0.35:
         score += 0.15
-    if b.ring > 1.3:
-        score += min(0.25, (b.ring - 1.3) * 0.2)
-    score += 0.25 * min(1.0, b.coloured * 2)
+    if b.fill > 0.4:
+        score -= 0.5  # QR codes and filled logos draw a full square or disc too
     if b.box[1] < page_h * 0.1:
-        score -= 0.25  # letterhead logos sit at the top
-    if b.fill > 0.5:
-        score -= 0.3  # QR codes and filled logos
+        score -= 0.5  # letterhead logos sit at the top; the applicant certifies at the end of the text
     return max(0.0, min(1.0, score))
 
 
 def _signature_score(b: Blob, px_per_in: float, page_h: int) -> float:
     w = (b.box[2] - b.box[0]) / px_per_in
     h = (b.box[3] - b.box[1]) / px_per_in
-    if not (0.35 <= w <= 3.5 and 0.12 <= h <= 1.6):
-        return 0.0
+    if not (0.55 <= w <= 3.5 and 0.12 <= h <= 1.6):
+        return 0.0  # narrower than half an inch: a word or a stain, not a signature
     aspect = w / max(h, 1e-3)
     if aspect > 12:
         return 0.0  # a rule or an underline
@@ -136,29 +176,10 @@ def find_marks(img: np.ndarray, px_per_in: float, text_boxes: list[tuple[float, 
     return seal, sig
 
 
-def _ring(mask: np.ndarray, box: tuple[int, int, int, int], px_per_in: float) -> float:
-    """Evidence of a round stamp's border inside a blob: a Hough circle of seal size, 0..1."""
-    x0, y0, x1, y1 = box
-    crop = (mask[y0:y1, x0:x1].astype(np.uint8) * 255)
-    if crop.size == 0:
-        return 0.0
-    crop = cv2.GaussianBlur(crop, (5, 5), 0)
-    r_min, r_max = int(px_per_in * 0.3), int(px_per_in * 1.3)
-    circles = cv2.HoughCircles(crop, cv2.HOUGH_GRADIENT, dp=1.5, minDist=max(8, r_min), param1=80, param2=18,
-                               minRadius=r_min, maxRadius=r_max)
-    if circles is None:
-        return 0.0
-    cx, cy, r = circles[0][0]
-    # Share of the circle's perimeter that has ink under it.
-    angles = np.linspace(0, 2 * np.pi, 90, endpoint=False)
-    xs = np.clip((cx + r * np.cos(angles)).astype(int), 0, crop.shape[1] - 1)
-    ys = np.clip((cy + r * np.sin(angles)).astype(int), 0, crop.shape[0] - 1)
-    return float((crop[ys, xs] > 40).mean())
-
-
 def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
     ink, coloured = ink_masks(img)
     h, w = ink.shape
+    gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY) if img.ndim == 3 else img
     # On a colour page seals and signatures are the blue/violet ink; printed text is black.
     colour_page = coloured.sum() > (px_per_in * 0.5) ** 2 * 0.05
     mask = coloured.copy() if colour_page else ink
@@ -166,46 +187,81 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
         pad = max(1, int(px_per_in * 0.01))
         for x0, y0, x1, y1 in text_boxes:
             mask[max(0, int(y0) - pad):min(h, int(y1) + pad), max(0, int(x0) - pad):min(w, int(x1) + pad)] = False
-    # Long straight rules (tables, signature lines) are not marks.
+    # Long straight rules (tables, signature lines) are not marks. A rule on a skewed scan is a
+    # staircase of short runs, so it is thickened across its direction before the opening finds it.
     line_len = max(15, int(px_per_in * 0.8))
     m8 = mask.astype(np.uint8)
-    horiz = cv2.morphologyEx(m8, cv2.MORPH_OPEN, np.ones((1, line_len), np.uint8)).astype(bool)
-    vert = cv2.morphologyEx(m8, cv2.MORPH_OPEN, np.ones((line_len, 1), np.uint8)).astype(bool)
-    mask &= ~(horiz | vert)
+    horiz = cv2.morphologyEx(cv2.dilate(m8, np.ones((5, 1), np.uint8)), cv2.MORPH_OPEN, np.ones((1, line_len), np.uint8))
+    vert = cv2.morphologyEx(cv2.dilate(m8, np.ones((1, 5), np.uint8)), cv2.MORPH_OPEN, np.ones((line_len, 1), np.uint8))
+    mask &= ~(cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8)).astype(bool))
+    # Where the scan kept its tones, a pen stroke is darker than stamp ink: apart, a signature
+    # written across a stamp no longer hides the stamp's border, and shows as itself.
+    dark = mask & (gray < _dark_level(gray))
+    toned = dark.sum() < 0.9 * max(1, mask.sum())  # a bitonal page has no pale ink to tell apart
     blobs = _blobs(mask, coloured, px_per_in)
     seal, sig = Found(False, 0.0, None), Found(False, 0.0, None)
     seal_blob = None
-    for b in blobs:
-        s = _seal_score(b, px_per_in, h)
-        if s > 0.3:
-            s = min(1.0, s + 0.35 * _ring(mask, b.box, px_per_in) - 0.1)
-        if s > seal.score:
-            seal, seal_blob = Found(s >= 0.6, s, b.box), b
+    for source, candidates in (("all", blobs), ("pale", _blobs(mask & ~dark, coloured, px_per_in) if toned else [])):
+        for b in candidates:
+            x0, y0, x1, y1 = b.box
+            if source == "pale" and dark[y0:y1, x0:x1].sum() > 0.6 * mask[y0:y1, x0:x1].sum():
+                continue  # the pale rim of something printed dark (a QR code, a logo), not stamp ink
+            s = _seal_score(b, px_per_in, h, outline_coverage(mask if source == "all" else mask & ~dark, b.box, px_per_in))
+            if s > seal.score:
+                seal, seal_blob = Found(s >= 0.6, s, b.box), (b if source == "all" else None)
     # A round stamp touched by a signature is one blob of no stamp's shape: look for the ring itself.
     disc = None
     circle = _best_circle(mask, coloured, px_per_in, h)
-    if circle is not None and circle[0] > seal.score:
+    if circle is not None and (circle[0] > seal.score or (circle[0] >= seal.score - 0.05 and seal.bbox is not None
+                                                          and _iou(_disc_box(circle[1]), seal.bbox) < 0.8)):
+        # A ring as good as the best blob but tighter than it: the blob is the stamp with a signature grown on.
         score, (cx, cy, r) = circle
-        seal = Found(score >= 0.6, score, (int(cx - r), int(cy - r), int(cx + r), int(cy + r)))
+        seal = Found(score >= 0.6, score, _disc_box((cx, cy, r)))
         seal_blob, disc = None, (cx, cy, r)
-    if disc is not None and seal.present:
-        # Signatures are sought in the ink left once the stamp's disc is taken out.
+    rest = mask
+    if seal.present:
+        # Signatures are sought in the ink left once the stamp is taken out, and among dark strokes.
         yy, xx = np.ogrid[:h, :w]
-        cx, cy, r = disc
-        rest = mask & ((yy - cy) ** 2 + (xx - cx) ** 2 > (r * 1.08) ** 2)
+        if disc is not None:
+            cx, cy, r = disc
+            outside = (yy - cy) ** 2 + (xx - cx) ** 2 > (r * 1.08) ** 2
+        else:
+            x0, y0, x1, y1 = seal.bbox
+            outside = ~((yy >= y0) & (yy < y1) & (xx >= x0) & (xx < x1))
+        rest = mask & (outside | dark) if toned else mask & outside
         blobs = _blobs(rest, coloured, px_per_in)
     for b in blobs:
-        if seal.present and b is seal_blob:
-            continue
+        if seal.present and (b is seal_blob or _iou(b.box, seal.bbox) > 0.6):
+            continue  # the stamp itself, where its ink is as dark as a pen's
         s = _signature_score(b, px_per_in, h)
         if s > sig.score:
             sig = Found(s >= 0.6, s, b.box)
-    if seal.present and not sig.present and seal_blob is not None:
-        # A signature written across the seal merges with it: look for strokes reaching out of the stamp.
+    if seal.present and not sig.present and disc is not None:
+        # Written across a round stamp and in the same tone (a bitonal scan): strokes inside the
+        # disc that run across it, where the stamp's rings and letters keep their distance from its centre.
+        inside = _strokes_in_disc(mask, disc, px_per_in)
+        if inside is not None:
+            sig = inside
+    if seal.present and not sig.present and seal_blob is not None \
+            and outline_coverage(mask, seal_blob.box, px_per_in) < 0.85:
+        # A signature written across the seal merges with it (its border no longer follows the
+        # blob's outline): look for strokes reaching out of the stamp.
         extra = _strokes_outside(mask, seal_blob.box, px_per_in)
         if extra is not None:
             sig = extra
     return seal, sig
+
+
+def _disc_box(disc) -> tuple[int, int, int, int]:
+    cx, cy, r = disc
+    return int(cx - r), int(cy - r), int(cx + r), int(cy + r)
+
+
+def _iou(a, b) -> float:
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    return inter / max(1, (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
 
 
 def _best_circle(mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_h: int):
@@ -219,21 +275,54 @@ def _best_circle(mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_
         return None
     h, w = mask.shape
     angles = np.linspace(0, 2 * np.pi, 120, endpoint=False)
+    tol = max(2, int(round(px_per_in * 0.03)))
+    near = cv2.dilate(m8, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * tol + 1, 2 * tol + 1))) > 0
     best = None
-    for cx, cy, r in circles[0][:12]:
-        xs = np.clip((cx + r * np.cos(angles)).astype(int), 0, w - 1)
-        ys = np.clip((cy + r * np.sin(angles)).astype(int), 0, h - 1)
-        ring = float(blur[ys, xs].astype(bool).mean())
+    for cx, cy, r0 in circles[0][:12]:
+        # Hough's radius is rough: the ring is followed at the radius where most of it has ink.
+        ring, r = 0.0, r0
+        for rr in np.linspace(r0 * 0.9, r0 * 1.1, 9):
+            xs = np.clip((cx + rr * np.cos(angles)).astype(int), 0, w - 1)
+            ys = np.clip((cy + rr * np.sin(angles)).astype(int), 0, h - 1)
+            share = float(near[ys, xs].mean())
+            if share > ring:
+                ring, r = share, rr
         inner = mask[max(0, int(cy - r * 0.5)):int(cy + r * 0.5), max(0, int(cx - r * 0.5)):int(cx + r * 0.5)]
         density = float(inner.mean()) if inner.size else 1.0
         if ring < 0.45 or density > 0.35 or cy < page_h * 0.1:
             continue  # a broken ring, a filled disc (logo) or the letterhead
         box = coloured[max(0, int(cy - r)):int(cy + r), max(0, int(cx - r)):int(cx + r)]
         colour = float(box.mean() / max(mask[max(0, int(cy - r)):int(cy + r), max(0, int(cx - r)):int(cx + r)].mean(), 1e-6)) if box.size else 0.0
-        score = min(1.0, 0.3 + 0.5 * ring + 0.2 * min(1.0, colour))
+        score = min(1.0, 0.25 + 0.6 * ring + 0.15 * min(1.0, colour))
         if best is None or score > best[0]:
             best = (score, (float(cx), float(cy), float(r)))
     return best
+
+
+def _strokes_in_disc(mask: np.ndarray, disc, px_per_in: float) -> Found | None:
+    cx, cy, r = disc
+    h, w = mask.shape
+    x0, y0 = max(0, int(cx - r * 1.6)), max(0, int(cy - r * 1.3))
+    x1, y1 = min(w, int(cx + r * 1.6)), min(h, int(cy + r * 1.3))
+    crop = mask[y0:y1, x0:x1].astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    dist = np.hypot(xx - cx, yy - cy)
+    picked = []
+    for i in range(1, n):
+        x, y, bw, bh, cnt = stats[i]
+        if bh < px_per_in * 0.2 or cnt < px_per_in * 0.3:
+            continue
+        d = dist[labels == i]
+        if d.min() > r * 1.1 or (d.max() - d.min()) < px_per_in * 0.25:
+            continue  # outside the stamp, or an arc of its rings
+        picked.append((x0 + x, y0 + y, x0 + x + bw, y0 + y + bh))
+    if not picked:
+        return None
+    box = (min(b[0] for b in picked), min(b[1] for b in picked), max(b[2] for b in picked), max(b[3] for b in picked))
+    if box[2] - box[0] < px_per_in * 0.4:
+        return None
+    return Found(True, 0.62, box)
 
 
 def _strokes_outside(mask: np.ndarray, box, px_per_in: float) -> Found | None:

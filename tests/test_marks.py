@@ -62,3 +62,83 @@ def test_unsigned_page_with_a_letterhead_logo_and_qr_is_not_certified():
 def test_blank_page_has_no_marks():
     seal, sig = find_marks(np.full((1169, 827, 3), 250, np.uint8), DPI, [])
     assert not seal.present and not sig.present
+
+
+def _table(page: Image.Image, x: int, y: int) -> None:
+    """A ruled table of 4 x 3 cells, slightly skewed as on a scan."""
+    d = ImageDraw.Draw(page)
+    for i in range(4):
+        d.line([(x, y + i * 25), (x + 600, y + i * 25 + 4)], fill=(20, 20, 20), width=1)
+    for j in (0, 40, 300, 450, 600):
+        d.line([(x + j, y + j // 150), (x + j, y + 75 + j // 150)], fill=(20, 20, 20), width=1)
+
+
+DISTRACTORS = {
+    "logo": lambda rng, page: _paste(page, M.logo(rng, "GOV"), 60, 10),
+    "qr": lambda rng, page: _paste(page, M.qr(rng, "doc:42"), 650, 1050),
+    "barcode": lambda rng, page: _paste(page, M.barcode(rng), 60, 1100),
+    "true copy box": lambda rng, page: _paste(page, M.true_copy_box(rng, "ru"), 80, 860),
+    "table rulings": lambda rng, page: _table(page, 90, 780),
+    "bold heading": lambda rng, page: ImageDraw.Draw(page).text(
+        (200, 40), "ДОГОВОР ПОСТАВКИ", fill=(0, 0, 0), font=ImageFont.truetype("DejaVuSans-Bold.ttf", 30)),
+    "handwriting-like font": lambda rng, page: ImageDraw.Draw(page).text(
+        (120, 840), "Directeur général", fill=(30, 30, 90), font=ImageFont.truetype("DejaVuSerif-Italic.ttf", 26)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DISTRACTORS))
+@pytest.mark.parametrize("mode", ["colour", "grayscale"])
+def test_a_distractor_alone_is_no_seal(name, mode):
+    rng = random.Random(7)
+    page, boxes = _page(rng)
+    DISTRACTORS[name](rng, page)
+    arr = np.asarray(page if mode == "colour" else page.convert("L"))
+    seal, _ = find_marks(arr, DPI, boxes)
+    assert not seal.present, (name, seal)
+
+
+@pytest.mark.parametrize("shape", ["round", "oval", "rect"])
+def test_each_stamp_shape_is_found_without_a_signature(shape):
+    rng = random.Random(11)
+    page, boxes = _page(rng)
+    seal_box = _paste(page, M.seal(rng, "ТОО «БЕТА» * АСТАНА", "БСН 990140001234", shape=shape), 430, 820)
+    seal, sig = find_marks(np.asarray(page.convert("L")), DPI, boxes)
+    assert seal.present and _overlap(seal.bbox, seal_box), (shape, seal)
+    assert not sig.present, (shape, sig)
+
+
+def test_a_seal_cut_off_at_the_page_edge_is_found():
+    rng = random.Random(12)
+    page, boxes = _page(rng)
+    stamp = M.seal(rng, "ТОО «ГАММА» * ШЫМКЕНТ", "БСН 120340005678", shape="round")
+    x = page.width - stamp.width * DPI // 300 // 3 * 2  # a third of it off the page
+    _paste(page, stamp, x, 850)
+    seal, _ = find_marks(np.asarray(page.convert("L")), DPI, boxes)
+    assert seal.present and seal.bbox[0] >= x - 20, seal
+
+
+@pytest.mark.parametrize("mode", ["colour", "grayscale", "bitonal"])
+def test_a_signature_written_over_the_seal_is_found_with_it(mode):
+    rng = random.Random(13)
+    page, boxes = _page(rng)
+    seal_box = _paste(page, M.seal(rng, "ТОО «ДЕЛЬТА» * АЛМАТЫ", "БСН 050540009876", shape="round"), 450, 820)
+    sig_box = _paste(page, M.signature(rng, px=560), 430, 860)
+    gray = page.convert("L")
+    arr = np.asarray(page) if mode == "colour" else np.asarray(gray) if mode == "grayscale" else \
+        np.where(np.asarray(gray) < 160, 0, 255).astype(np.uint8)
+    seal, sig = find_marks(arr, DPI, boxes)
+    assert seal.present and _overlap(seal.bbox, seal_box), (mode, seal)
+    assert sig.present and _overlap(sig.bbox, sig_box), (mode, sig)
+
+
+def test_a_page_turned_upside_down_keeps_its_marks():
+    rng = random.Random(14)
+    page, boxes = _page(rng)
+    _paste(page, M.seal(rng, "ТОО «ЭПСИЛОН» * АТЫРАУ", "БСН 170240003456", shape="oval"), 430, 820)
+    _paste(page, M.signature(rng), 120, 850)
+    w, h = page.size
+    turned = np.asarray(page.rotate(180).convert("L"))
+    turned_boxes = [(w - x1, h - y1, w - x0, h - y0) for x0, y0, x1, y1 in boxes]
+    seal, sig = find_marks(turned, DPI, turned_boxes)
+    assert seal.present and seal.bbox[1] < h / 2, seal  # now in the upper half
+    assert sig.present and sig.bbox[1] < h / 2, sig
