@@ -38,8 +38,11 @@ def ink_masks(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         r, g, b = (img[..., i].astype(np.int16) for i in range(3))
         # Stamp and pen inks are blue or violet, and faint where the stamp was pressed lightly.
         blueish = (b - np.maximum(r, g) > 22) & (v > 40)
-        coloured = blueish | ((s > 90) & (v > 40) & (v < 250))
-        ink = (gray < _ink_level(gray, 170)) | coloured
+        level = _ink_level(gray, 170)
+        # A faded stamp keeps only a tint: still bluer than the paper, and a little darker.
+        tinted = (b - np.maximum(r, g) > 10) & (gray < level)
+        coloured = blueish | tinted | ((s > 90) & (v > 40) & (v < 250))
+        ink = (gray < level) | coloured
     else:
         gray = img
         coloured = np.zeros(gray.shape, dtype=bool)
@@ -182,18 +185,10 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
     gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY) if img.ndim == 3 else img
     # On a colour page seals and signatures are the blue/violet ink; printed text is black.
     colour_page = coloured.sum() > (px_per_in * 0.5) ** 2 * 0.05
-    mask = coloured.copy() if colour_page else ink
-    if not colour_page:
-        pad = max(1, int(px_per_in * 0.01))
-        for x0, y0, x1, y1 in text_boxes:
-            mask[max(0, int(y0) - pad):min(h, int(y1) + pad), max(0, int(x0) - pad):min(w, int(x1) + pad)] = False
-    # Long straight rules (tables, signature lines) are not marks. A rule on a skewed scan is a
-    # staircase of short runs, so it is thickened across its direction before the opening finds it.
-    line_len = max(15, int(px_per_in * 0.8))
-    m8 = mask.astype(np.uint8)
-    horiz = cv2.morphologyEx(cv2.dilate(m8, np.ones((5, 1), np.uint8)), cv2.MORPH_OPEN, np.ones((1, line_len), np.uint8))
-    vert = cv2.morphologyEx(cv2.dilate(m8, np.ones((1, 5), np.uint8)), cv2.MORPH_OPEN, np.ones((line_len, 1), np.uint8))
-    mask &= ~(cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8)).astype(bool))
+    mask = _without_rules(coloured.copy() if colour_page else _without_words(ink, text_boxes, px_per_in), px_per_in)
+    # A black pen's signature on a colour page: black ink outside the read words, taken as a
+    # signature only when it stands tall and thin-stroked as handwriting (unread print does not).
+    black = _without_rules(_without_words(ink & ~coloured, text_boxes, px_per_in), px_per_in) if colour_page else None
     # Where the scan kept its tones, a pen stroke is darker than stamp ink: apart, a signature
     # written across a stamp no longer hides the stamp's border, and shows as itself.
     dark = mask & (gray < _dark_level(gray))
@@ -201,12 +196,14 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
     blobs = _blobs(mask, coloured, px_per_in)
     seal, sig = Found(False, 0.0, None), Found(False, 0.0, None)
     seal_blob = None
-    for source, candidates in (("all", blobs), ("pale", _blobs(mask & ~dark, coloured, px_per_in) if toned else [])):
+    dark_boxes = [b.box for b in _blobs(dark, coloured, px_per_in)] if toned else []
+    # Pale ink away from the pen strokes' anti-aliased fringe, which would join them to the stamp.
+    pale = mask & ~cv2.dilate(dark.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) if toned else None
+    for source, candidates in (("all", blobs), ("pale", _blobs(pale, coloured, px_per_in) if toned else [])):
         for b in candidates:
-            x0, y0, x1, y1 = b.box
-            if source == "pale" and dark[y0:y1, x0:x1].sum() > 0.6 * mask[y0:y1, x0:x1].sum():
-                continue  # the pale rim of something printed dark (a QR code, a logo), not stamp ink
-            s = _seal_score(b, px_per_in, h, outline_coverage(mask if source == "all" else mask & ~dark, b.box, px_per_in))
+            if source == "pale" and any(_iou(b.box, d) > 0.6 for d in dark_boxes):
+                continue  # the pale rim around something printed dark (a QR code, a logo), not stamp ink
+            s = _seal_score(b, px_per_in, h, outline_coverage(mask if source == "all" else pale, b.box, px_per_in))
             if s > seal.score:
                 seal, seal_blob = Found(s >= 0.6, s, b.box), (b if source == "all" else None)
     # A round stamp touched by a signature is one blob of no stamp's shape: look for the ring itself.
@@ -236,6 +233,13 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
         s = _signature_score(b, px_per_in, h)
         if s > sig.score:
             sig = Found(s >= 0.6, s, b.box)
+    if black is not None and not sig.present:
+        for b in _blobs(black, coloured, px_per_in):
+            if (b.box[3] - b.box[1]) < px_per_in * 0.3 or b.thin <= 0.55 or b.fill >= 0.2:
+                continue
+            s = _signature_score(b, px_per_in, h)
+            if s > sig.score:
+                sig = Found(s >= 0.6, s, b.box)
     if seal.present and not sig.present and disc is not None:
         # Written across a round stamp and in the same tone (a bitonal scan): strokes inside the
         # disc that run across it, where the stamp's rings and letters keep their distance from its centre.
@@ -255,6 +259,25 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
 def _disc_box(disc) -> tuple[int, int, int, int]:
     cx, cy, r = disc
     return int(cx - r), int(cy - r), int(cx + r), int(cy + r)
+
+
+def _without_words(mask: np.ndarray, boxes, px_per_in: float) -> np.ndarray:
+    out = mask.copy()
+    h, w = out.shape
+    pad = max(1, int(px_per_in * 0.01))
+    for x0, y0, x1, y1 in boxes:
+        out[max(0, int(y0) - pad):min(h, int(y1) + pad), max(0, int(x0) - pad):min(w, int(x1) + pad)] = False
+    return out
+
+
+def _without_rules(mask: np.ndarray, px_per_in: float) -> np.ndarray:
+    """Long straight rules (tables, signature lines) are not marks. A rule on a skewed scan is a
+    staircase of short runs, so it is thickened across its direction before the opening finds it."""
+    line_len = max(15, int(px_per_in * 0.8))
+    m8 = mask.astype(np.uint8)
+    horiz = cv2.morphologyEx(cv2.dilate(m8, np.ones((5, 1), np.uint8)), cv2.MORPH_OPEN, np.ones((1, line_len), np.uint8))
+    vert = cv2.morphologyEx(cv2.dilate(m8, np.ones((1, 5), np.uint8)), cv2.MORPH_OPEN, np.ones((line_len, 1), np.uint8))
+    return mask & ~(cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8)).astype(bool))
 
 
 def _iou(a, b) -> float:
