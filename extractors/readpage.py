@@ -4,6 +4,7 @@ ever in memory at a time in each worker."""
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +48,7 @@ class PageRead:
     seal: MarkRead = field(default_factory=lambda: MarkRead(False, 0.0, None))
     signature: MarkRead = field(default_factory=lambda: MarkRead(False, 0.0, None))
     preview: bytes | None = None
+    marks_ms: float = 0.0  # time the marks took on this page (bench.marks), not part of the contract
 
 
 def init_worker() -> None:
@@ -83,9 +85,10 @@ def read_page(job: PageJob) -> PageRead:
             r = raster.pdf_page(doc, job.index, s.mark_dpi, s.mark_dpi)
             k = r.marks_px_per_pt
             boxes = [tuple(v * k for v in b) for _, b in layer]
+            t0 = time.perf_counter()
             seal, sig = marks_mod.find_marks(r.marks_image, k * 72, boxes)
             page = PageRead(job.index, r.width_pt, r.height_pt, words, "text_layer", colour=r.colour,
-                            seal=_mark(seal, k), signature=_mark(sig, k))
+                            seal=_mark(seal, k), signature=_mark(sig, k), marks_ms=(time.perf_counter() - t0) * 1000)
             return _with_preview(page, job, r)
         r = raster.pdf_page(doc, job.index, None, s.ocr_dpi)
     else:
@@ -98,10 +101,11 @@ def read_page(job: PageJob) -> PageRead:
     # Only words read with confidence are masked: a seal's ring text reads poorly and must stay.
     km = r.marks_px_per_pt / k
     confident = [tuple(v * km for v in w.box) for w in page.words if w.conf >= 0.7 and len(w.text) >= 2]
+    t0 = time.perf_counter()
     seal, sig = marks_mod.find_marks(r.marks_image, r.marks_px_per_pt * 72, confident)
     k = r.marks_px_per_pt
     read = PageRead(job.index, r.width_pt, r.height_pt, words, "ocr", page.rotation, page.skew_deg, r.colour,
-                    _mark(seal, k), _mark(sig, k))
+                    _mark(seal, k), _mark(sig, k), marks_ms=(time.perf_counter() - t0) * 1000)
     return _with_preview(read, job, r)
 
 
