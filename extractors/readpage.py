@@ -79,7 +79,7 @@ def read_page(job: PageJob) -> PageRead:
     mtime = os.path.getmtime(job.path)
     if job.kind == "pdf":
         doc = _pdfium(job.path, mtime)
-        layer, w_pt, h_pt = textlayer.page_words(_plumber(job.path, mtime), job.index)
+        layer = textlayer.page_words(_plumber(job.path, mtime), job.index)[0] if textlayer.has_text(doc, job.index) else []
         if textlayer.usable([t for t, _ in layer], s.min_text_quality):
             words = [Word(t, b, 0.99, b) for t, b in layer]
             r = raster.pdf_page(doc, job.index, s.mark_dpi, s.mark_dpi)

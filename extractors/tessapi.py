@@ -14,23 +14,14 @@ import ctypes.util
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
 
 import numpy as np
 
 OEM_LSTM_ONLY = 1
 
 
-# bool (*TessCancelFunc)(void* cancel_this, int dict_words): asked between words while recognising.
-CANCEL_FUNC = ctypes.CFUNCTYPE(ctypes.c_bool, ctypes.c_void_p, ctypes.c_int)
-
-
 class TesseractUnavailable(RuntimeError):
     pass
-
-
-class GaveUp(Exception):
-    """Recognition stopped early because `give_up` said the reading was hopeless."""
 
 
 def _load() -> ctypes.CDLL:
@@ -53,11 +44,6 @@ def _load() -> ctypes.CDLL:
     lib.TessBaseAPIGetTsvText.argtypes = [p, i]
     lib.TessBaseAPIGetTsvText.restype = ctypes.POINTER(ctypes.c_char)
     lib.TessDeleteText.argtypes = [ctypes.POINTER(ctypes.c_char)]
-    lib.TessMonitorCreate.restype = p
-    lib.TessMonitorDelete.argtypes = [p]
-    lib.TessMonitorSetCancelFunc.argtypes = [p, CANCEL_FUNC]
-    lib.TessMonitorGetProgress.argtypes = [p]
-    lib.TessMonitorGetProgress.restype = i
     lib.TessBaseAPIClear.argtypes = [p]
     lib.TessBaseAPIEnd.argtypes = [p]
     lib.TessBaseAPIDelete.argtypes = [p]
@@ -98,34 +84,14 @@ class Engine:
                 self.close()
                 raise TesseractUnavailable(f"tesseract has no variable {k!r}")
 
-    def words(self, gray: np.ndarray, psm: int,
-              give_up: Callable[[int, int], bool] | None = None) -> list[TsvWord]:
-        """Words of the page. `give_up(progress_percent, dictionary_words_so_far)` is asked as
-        recognition goes; True stops it and raises GaveUp (a page read upside down finds no
-        dictionary words: no need to read all of it to know)."""
+    def words(self, gray: np.ndarray, psm: int) -> list[TsvWord]:
         img = np.ascontiguousarray(gray, dtype=np.uint8)
         h, w = img.shape
         lib = self.lib
         lib.TessBaseAPISetPageSegMode(self.handle, psm)
         lib.TessBaseAPISetImage(self.handle, img.ctypes.data, w, h, 1, w)
-        monitor = callback = None
-        stopped = []
-        if give_up is not None:
-            monitor = lib.TessMonitorCreate()
-
-            def cancel(_this, dict_words):
-                if give_up(lib.TessMonitorGetProgress(monitor), dict_words):
-                    stopped.append(True)
-                    return True
-                return False
-
-            callback = CANCEL_FUNC(cancel)  # kept referenced until Recognize returns
-            lib.TessMonitorSetCancelFunc(monitor, callback)
         try:
-            status = lib.TessBaseAPIRecognize(self.handle, monitor)
-            if stopped:
-                raise GaveUp()
-            if status != 0:
+            if lib.TessBaseAPIRecognize(self.handle, None) != 0:
                 raise RuntimeError("tesseract could not recognise the page")
             raw = lib.TessBaseAPIGetTsvText(self.handle, 0)
             try:
@@ -135,8 +101,7 @@ class Engine:
                     lib.TessDeleteText(raw)
         finally:
             lib.TessBaseAPIClear(self.handle)  # drops the page, keeps the models
-            if monitor:
-                lib.TessMonitorDelete(monitor)
+            _trim()
         return parse_tsv(tsv)
 
     def close(self) -> None:
@@ -144,6 +109,22 @@ class Engine:
             self.lib.TessBaseAPIEnd(self.handle)
             self.lib.TessBaseAPIDelete(self.handle)
             self.handle = None
+
+
+def _trim() -> None:
+    """Give the page's freed buffers back to the system: glibc keeps them in its arenas, and a
+    worker that has read a hundred pages would hold the peak of each (3 ms a page here)."""
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+@lru_cache(maxsize=1)
+def _libc():
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc: nothing to trim
+        return None
 
 
 def parse_tsv(tsv: str) -> list[TsvWord]:

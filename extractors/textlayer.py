@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pdfplumber
+import pypdfium2 as pdfium
 
 # Text whose font lost its Unicode map often comes out as Latin-1 accents
 # ("Êîíòðàêò" for "Контракт") or (cid:123) placeholders.
@@ -24,6 +25,21 @@ def layer_quality(words: list[str]) -> float:
         if _WORDLIKE.match(w):
             good += 1
     return good / len(words)
+
+
+def has_text(doc: pdfium.PdfDocument, index: int) -> bool:
+    """Whether the page draws any text at all, asked of pdfium (fast). A scanned page has none, and
+    then pdfplumber is not asked: its parser would read, and keep cached for the document's life,
+    the page's image stream, about a megabyte a page of a long scan."""
+    page = doc[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            return textpage.count_chars() > 0
+        finally:
+            textpage.close()
+    finally:
+        page.close()
 
 
 def page_words(pdf: pdfplumber.PDF, index: int) -> tuple[list[tuple[str, tuple[float, float, float, float]]], float, float]:

@@ -161,3 +161,36 @@ def test_kill_9_mid_batch_then_restart_processes_every_file_once(home, generated
     assert len(list((home / "archive").iterdir())) == 8
     assert unchecked == []  # every case was checked with its last file, crash or not
     assert not any(p.is_file() for p in (home / "inbox").rglob("*"))
+
+
+def test_a_pool_worker_whose_flow_died_while_it_started_exits(tmp_path):
+    """A pool worker asks to die with its parent only once its imports are done; if the parent
+    is gone by then, no signal will ever come: the worker must see it and exit by itself."""
+    script = tmp_path / "orphan.py"
+    script.write_text(
+        "import multiprocessing, os, sys, time\n"
+        "def init():\n"
+        "    time.sleep(2)  # the worker's slow start\n"
+        "    from flows.lifecycle import die_with_parent\n"
+        "    die_with_parent()\n"
+        "    open(sys.argv[1], 'w').write('still alive')\n"
+        "def work():\n"
+        "    return os.getpid()\n"
+        "if __name__ == '__main__':\n"
+        "    ctx = multiprocessing.get_context('spawn')\n"
+        "    p = ctx.Process(target=work)\n"
+        "    from concurrent.futures import ProcessPoolExecutor\n"
+        "    pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=init)\n"
+        "    pool.submit(work)\n"
+        "    time.sleep(0.5)\n"
+        "    print([c.pid for c in multiprocessing.active_children()], flush=True)\n"
+        "    os._exit(0)  # the parent dies before the worker's initializer ran\n")
+    marker = tmp_path / "alive"
+    out = subprocess.run([sys.executable, str(script), str(marker)], capture_output=True, text=True, timeout=60,
+                         cwd=Path(__file__).resolve().parent.parent)
+    pids = [int(p) for p in out.stdout.strip().strip("[]").split(",") if p.strip()]
+    assert pids, out.stderr
+    time.sleep(5)
+    assert not marker.exists()
+    for pid in pids:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
