@@ -42,7 +42,8 @@ def _store() -> Store:
 @lru_cache(maxsize=1)
 def _store_at(home: str, db_url: str) -> Store:
     """One store (engine and connection pool) per flow-run process, as SQLAlchemy intends, rather
-    than an engine made and dropped by every task."""
+    than an engine made and dropped by every task. Both arguments key the cache: another data
+    directory or database URL (open_store reads REEXPORT_DB_URL) gets a store of its own."""
     return open_store(home=Path(home), migrate_schema=False)
 
 
