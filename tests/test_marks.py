@@ -37,18 +37,6 @@ def _overlap(a, b) -> bool:
     return a is not None and a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-@pytest.mark.parametrize("mode", ["colour", "grayscale"])
-def test_seal_and_signature_found_where_drawn(mode):
-    rng = random.Random(5)
-    page, boxes = _page(rng)
-    seal_box = _paste(page, M.seal(rng, "ТОО «АЛЬФА» * АЛМАТЫ * ҚАЗАҚСТАН", "БСН 180340012345", shape="round"), 420, 800)
-    sig_box = _paste(page, M.signature(rng), 150, 830)
-    arr = np.asarray(page if mode == "colour" else page.convert("L"))
-    seal, sig = find_marks(arr, DPI, boxes)
-    assert seal.present and _overlap(seal.bbox, seal_box), (seal, seal_box)
-    assert sig.present and _overlap(sig.bbox, sig_box), (sig, sig_box)
-
-
 def test_unsigned_page_with_a_letterhead_logo_and_qr_is_not_certified():
     rng = random.Random(6)
     page, boxes = _page(rng)
@@ -117,18 +105,30 @@ def test_a_seal_cut_off_at_the_page_edge_is_found():
     assert seal.present and seal.bbox[0] >= x - 20, seal
 
 
-@pytest.mark.parametrize("mode", ["colour", "grayscale", "bitonal"])
-def test_a_signature_written_over_the_seal_is_found_with_it(mode):
-    rng = random.Random(13)
+# (seed, seal text, seal position, signature width at 300 dpi, signature position)
+LAYOUTS = {
+    "signature beside the seal": (5, "ТОО «АЛЬФА» * АЛМАТЫ * ҚАЗАҚСТАН", (420, 800), None, (150, 830)),
+    "signature written over the seal": (13, "ТОО «ДЕЛЬТА» * АЛМАТЫ", (450, 820), 560, (430, 860)),
+}
+
+
+# Not yet: "signature beside the seal" on a bitonal page (this faint stamp keeps half its ring
+# after thresholding and scores 0.56); broken stamps on bitonal scans are #4's open end.
+@pytest.mark.parametrize("layout, mode", [(layout, mode) for layout in sorted(LAYOUTS) for mode in
+                                          ("colour", "grayscale", "bitonal")
+                                          if (layout, mode) != ("signature beside the seal", "bitonal")])
+def test_seal_and_signature_are_found_where_drawn(layout, mode):
+    seed, text, seal_at, sig_px, sig_at = LAYOUTS[layout]
+    rng = random.Random(seed)
     page, boxes = _page(rng)
-    seal_box = _paste(page, M.seal(rng, "ТОО «ДЕЛЬТА» * АЛМАТЫ", "БСН 050540009876", shape="round"), 450, 820)
-    sig_box = _paste(page, M.signature(rng, px=560), 430, 860)
+    seal_box = _paste(page, M.seal(rng, text, "БСН 050540009876", shape="round"), *seal_at)
+    sig_box = _paste(page, M.signature(rng, px=sig_px), *sig_at)
     gray = page.convert("L")
     arr = np.asarray(page) if mode == "colour" else np.asarray(gray) if mode == "grayscale" else \
         np.where(np.asarray(gray) < 160, 0, 255).astype(np.uint8)
     seal, sig = find_marks(arr, DPI, boxes)
-    assert seal.present and _overlap(seal.bbox, seal_box), (mode, seal)
-    assert sig.present and _overlap(sig.bbox, sig_box), (mode, sig)
+    assert seal.present and _overlap(seal.bbox, seal_box), (layout, mode, seal)
+    assert sig.present and _overlap(sig.bbox, sig_box), (layout, mode, sig)
 
 
 def test_a_page_turned_upside_down_keeps_its_marks():
