@@ -54,16 +54,19 @@ def _dark_level(gray: np.ndarray) -> float:
     """Gray level below which ink is a pen stroke rather than stamp ink (pressed, so paler): about
     a third of the way from the darkest print to the paper (95 on a clean white scan; higher on
     a faded, low-contrast one)."""
-    sample = gray[::4, ::4]
-    darkest, paper = np.percentile(sample, 1), np.median(sample)
-    return float(darkest + 0.33 * (paper - darkest))
+    darkest = float(np.percentile(gray[::4, ::4], 1))
+    return darkest + 0.33 * (_paper_level(gray) - darkest)
+
+
+def _paper_level(gray: np.ndarray) -> float:
+    """The paper's gray level: the median, since most of a page is paper."""
+    return float(np.median(gray[::4, ::4]))
 
 
 def _ink_level(gray: np.ndarray, default: int) -> int:
     """Gray level below which a pixel is ink: a fixed level misses a faint stamp on a page scanned
-    grey, so it follows the paper's own level (the median: most of a page is paper)."""
-    paper = int(np.median(gray[::4, ::4]))
-    return int(min(205, max(default, paper - 40)))
+    grey, so it follows the paper's own level."""
+    return int(min(205, max(default, _paper_level(gray) - 40)))
 
 
 def _blobs(ink: np.ndarray, coloured: np.ndarray, px_per_in: float) -> list[Blob]:

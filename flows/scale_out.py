@@ -42,7 +42,7 @@ def project_dir() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def ensure_pool(name: str, concurrency: int | None = None) -> bool:
+def ensure_pool(name: str) -> bool:
     """Create the process work pool unless it exists; True when created."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
@@ -50,7 +50,7 @@ def ensure_pool(name: str, concurrency: int | None = None) -> bool:
 
     with get_client(sync_client=True) as client:
         try:
-            client.create_work_pool(WorkPoolCreate(name=name, type=POOL_TYPE, concurrency_limit=concurrency))
+            client.create_work_pool(WorkPoolCreate(name=name, type=POOL_TYPE))
             return True
         except ObjectAlreadyExists:
             return False

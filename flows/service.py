@@ -22,7 +22,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import httpx
 from pydantic import Field
@@ -137,6 +137,16 @@ def wait_deployments(api_url: str, runner: Child | None, names: list[str], timeo
         raise RuntimeError(f"{', '.join(missing)} not found within {timeout_s:.0f} s: {where}")
 
 
+class Waiting(NamedTuple):
+    """A ledger row as the dispatcher weighs it."""
+
+    id: int
+    sha256: str
+    attempts: int
+    state: str
+    flow_run_id: str | None
+
+
 @dataclass
 class PrefectDispatcher:
     """Starts `process-files` runs for archived files not yet under way, up to `batch_files` files a
@@ -182,25 +192,25 @@ class PrefectDispatcher:
         if free <= 0:
             return
         with self.store.session() as s:
-            rows = [(r.id, r.sha256, r.attempts, r.state, r.flow_run_id) for r in
+            rows = [Waiting(r.id, r.sha256, r.attempts, r.state, r.flow_run_id) for r in
                     s.scalars(select(IntakeFile).where(IntakeFile.id.in_(pending)).order_by(IntakeFile.id))]
         # Not what a run of ours holds: given to it here, or claimed by it while under way.
-        todo = [r for r in rows if r[4] not in self.under_way and not (
-            r[0] in self.dispatched and (r[3] == "processing" or self.dispatched[r[0]] == r[2]))]
+        todo = [r for r in rows if r.flow_run_id not in self.under_way and not (
+            r.id in self.dispatched and (r.state == "processing" or self.dispatched[r.id] == r.attempts))]
         # Several free runs (scale-out: one per worker) share what waits, rather than one taking all.
         size = min(self.batch_files, -(-len(todo) // free)) if todo else 1
         for i in range(0, min(len(todo), free * size), size):
             batch = todo[i:i + size]
-            key = hashlib.sha256("|".join(f"{sha}:{attempts}" for _, sha, attempts, _, _ in batch).encode()).hexdigest()
-            run = run_deployment(PROCESS_FILES, parameters={"file_ids": [r[0] for r in batch]}, timeout=0,
+            key = hashlib.sha256("|".join(f"{r.sha256}:{r.attempts}" for r in batch).encode()).hexdigest()
+            run = run_deployment(PROCESS_FILES, parameters={"file_ids": [r.id for r in batch]}, timeout=0,
                                  idempotency_key=key)
             self.under_way.add(str(run.id))
             with self.store.session() as s:
-                for file_id, _, attempts, _, _ in batch:
-                    self.dispatched[file_id] = attempts
-                    s.get(IntakeFile, file_id).flow_run_id = str(run.id)
-                    s.add(Event(kind="file.dispatched", file_id=file_id,
-                                detail={"flow_run": str(run.id), "attempt": attempts}))
+                for r in batch:
+                    self.dispatched[r.id] = r.attempts
+                    s.get(IntakeFile, r.id).flow_run_id = str(run.id)
+                    s.add(Event(kind="file.dispatched", file_id=r.id,
+                                detail={"flow_run": str(run.id), "attempt": r.attempts}))
             self.report(f"{len(batch)} file(s): flow run {run.name} ({run.id})")
 
 
