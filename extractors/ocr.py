@@ -2,15 +2,11 @@
 words with boxes, and map the boxes back to the raster as it was stored."""
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
-import pytesseract
-from PIL import Image
 
 from extractors import tessapi
 from extractors.normalise import CYRILLIC_LOOKALIKES
@@ -66,17 +62,26 @@ def estimate_skew(gray: np.ndarray, limit: float = 4.0) -> float:
     return float(round(fine, 2))
 
 
+def _line_count(ink: np.ndarray, across: bool) -> int:
+    """Text lines running across (or, with across=False, down) the page: letters joined by
+    a short closing become long thin components along the reading direction."""
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (7, 1) if across else (1, 7))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, kernel), connectivity=8)
+    length, thick = (stats[1:, 2], stats[1:, 3]) if across else (stats[1:, 3], stats[1:, 2])
+    return int(((length >= 4 * thick) & (length >= 40) & (thick >= 3)).sum())
+
+
 def looks_sideways(gray: np.ndarray) -> bool:
-    """Text lines make the row profile of ink jagged; on a page turned by 90 degrees the column profile is."""
+    """A page turned by 90 degrees has its text lines running down the page. Told before any
+    OCR, so that such a page skips the failed upright reading (about a second a page). On 100
+    generated pages: 6 of 6 sideways pages had no line across and 15-73 down; upright ones at
+    least 8 times more lines across than down."""
     h, w = gray.shape
-    f = min(1.0, 1000.0 / max(h, w))
+    f = min(1.0, 1100.0 / max(h, w))
     small = cv2.resize(gray, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA)
-    _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    rows = ink.sum(axis=1).astype(np.float64)
-    cols = ink.sum(axis=0).astype(np.float64)
-    jag_rows = np.abs(np.diff(rows)).mean() / max(rows.mean(), 1e-6)
-    jag_cols = np.abs(np.diff(cols)).mean() / max(cols.mean(), 1e-6)
-    return bool(jag_cols > jag_rows)
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    down = _line_count(ink, across=False)
+    return down >= 8 and down >= 3 * _line_count(ink, across=True)
 
 
 def _rot_matrix(k: int, w: int, h: int) -> np.ndarray:
@@ -134,20 +139,12 @@ def quality(words: list[tuple[str, tuple, float]]) -> float:
 
 
 def detect_orientation(gray: np.ndarray) -> tuple[int, float]:
-    """Tesseract's orientation detection: (degrees to turn clockwise, confidence)."""
+    """Tesseract's orientation detection: (degrees to turn clockwise, confidence), through the
+    loaded "osd" engine (143 ms a page against 390 ms for a `tesseract --psm 0` call, same answers)."""
     h, w = gray.shape
     f = min(1.0, 2000.0 / max(h, w))
     small = cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA) if f < 1 else gray
-    fd, path = tempfile.mkstemp(suffix=".pgm")
-    os.close(fd)
-    try:
-        Image.fromarray(small).save(path)
-        osd = pytesseract.image_to_osd(path, config="--psm 0 -c min_characters_to_try=20", output_type=pytesseract.Output.DICT)
-        return int(osd.get("rotate", 0)) % 360, float(osd.get("orientation_conf", 0.0))
-    except pytesseract.TesseractError:
-        return 0, 0.0
-    finally:
-        os.unlink(path)
+    return tessapi.osd_engine().orientation(small)
 
 
 def even_out_lighting(gray: np.ndarray, spread: float = 45.0) -> np.ndarray:
@@ -247,24 +244,26 @@ def reread_codes(img: np.ndarray, words: list, limit: int = 60) -> list:
 
 
 def ocr_page(gray: np.ndarray, lang: str, good_enough: float = 0.55) -> OcrPage:
-    """Read an upright page in one pass; only a poor reading pays for orientation detection."""
+    """Read an upright page in one pass; a sideways page goes to orientation detection
+    first, and only an upright-looking page that reads poorly pays for it afterwards."""
     gray = even_out_lighting(gray)
+    sideways = looks_sideways(gray)
+    turns = (1, 3) if sideways else (2,)  # the turns the page's line structure allows
     best = None
     tried = set()
-    for k in (0, None):
+    # A sideways verdict that reads badly in both turns still gets the upright reading.
+    for k in ((None, 0) if sideways else (0, None)):
         if k is None:
             rot, conf = detect_orientation(gray)
             k = rot // 90
-            if k in tried or conf < 1.0:
-                # OSD unsure: only a page that read really badly is tried in the turns its
-                # line structure allows (sideways pages have vertical text lines).
-                if best and best[0] >= 0.3:
-                    break
-                candidates = [t for t in ((1, 3) if looks_sideways(gray) else (2,)) if t not in tried]
+            if conf >= 1.0 and k not in tried and (not sideways or k in turns):
+                candidates = [k] + [t for t in turns if sideways and t != k]
+            elif best and best[0] >= 0.3:
+                break  # OSD unsure and the page read passably: keep that reading
             else:
-                candidates = [k]
+                candidates = [t for t in turns if t not in tried]
         else:
-            candidates = [k]
+            candidates = [k] if k not in tried else []
         for kk in candidates:
             tried.add(kk)
             img, m, skew = _prepare(gray, kk)

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pdfplumber
+import pikepdf
 import pypdfium2 as pdfium
 
 from extractors import marks as marks_mod
@@ -65,6 +66,14 @@ def _pdfium(path: str, mtime: float) -> pdfium.PdfDocument:
 
 
 @lru_cache(maxsize=2)
+def _pikepdf(path: str, mtime: float) -> pikepdf.Pdf | None:
+    try:
+        return pikepdf.open(path)
+    except pikepdf.PdfError:
+        return None  # pages are rendered by pdfium as before
+
+
+@lru_cache(maxsize=2)
 def _plumber(path: str, mtime: float) -> pdfplumber.PDF:
     return pdfplumber.open(path)
 
@@ -90,7 +99,7 @@ def read_page(job: PageJob) -> PageRead:
             page = PageRead(job.index, r.width_pt, r.height_pt, words, "text_layer", colour=r.colour,
                             seal=_mark(seal, k), signature=_mark(sig, k), marks_ms=(time.perf_counter() - t0) * 1000)
             return _with_preview(page, job, r)
-        r = raster.pdf_page(doc, job.index, None, s.ocr_dpi)
+        r = raster.pdf_page(doc, job.index, None, s.ocr_dpi, _pikepdf(job.path, mtime))
     else:
         r = raster.image_page(Path(job.path), job.index)
     k = r.px_per_pt

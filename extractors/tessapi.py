@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
+OEM_TESSERACT_ONLY = 0
 OEM_LSTM_ONLY = 1
 
 
@@ -41,6 +42,8 @@ def _load() -> ctypes.CDLL:
     lib.TessBaseAPIRecognize.argtypes = [p, p]
     lib.TessBaseAPIRecognize.restype = i
     # Returned as a pointer, not c_char_p, so that it can be handed back to TessDeleteText.
+    lib.TessBaseAPIDetectOrientationScript.argtypes = [p, ctypes.POINTER(i), ctypes.POINTER(ctypes.c_float), p, p]
+    lib.TessBaseAPIDetectOrientationScript.restype = i
     lib.TessBaseAPIGetTsvText.argtypes = [p, i]
     lib.TessBaseAPIGetTsvText.restype = ctypes.POINTER(ctypes.c_char)
     lib.TessDeleteText.argtypes = [ctypes.POINTER(ctypes.c_char)]
@@ -71,12 +74,12 @@ class TsvWord:
 class Engine:
     """One initialised TessBaseAPI (models loaded once) for a language set."""
 
-    def __init__(self, lang: str, variables: dict[str, str]):
+    def __init__(self, lang: str, variables: dict[str, str], oem: int = OEM_LSTM_ONLY):
         self.lib = _library()
         self.handle = self.lib.TessBaseAPICreate()
         # Its notes ("Estimating resolution as 391") would flood the logs of every worker.
         self.lib.TessBaseAPISetVariable(self.handle, b"debug_file", b"/dev/null")
-        if self.lib.TessBaseAPIInit2(self.handle, None, lang.encode(), OEM_LSTM_ONLY) != 0:
+        if self.lib.TessBaseAPIInit2(self.handle, None, lang.encode(), oem) != 0:
             self.close()
             raise TesseractUnavailable(f"tesseract could not load the language models {lang!r}")
         for k, v in variables.items():
@@ -103,6 +106,23 @@ class Engine:
             lib.TessBaseAPIClear(self.handle)  # drops the page, keeps the models
             _trim()
         return parse_tsv(tsv)
+
+    def orientation(self, gray: np.ndarray) -> tuple[int, float]:
+        """(degrees to turn the page clockwise to make it upright, confidence) by tesseract's
+        orientation detection; the engine must have been loaded with the "osd" model."""
+        img = np.ascontiguousarray(gray, dtype=np.uint8)
+        h, w = img.shape
+        lib = self.lib
+        deg, conf = ctypes.c_int(0), ctypes.c_float(0.0)
+        lib.TessBaseAPISetPageSegMode(self.handle, 0)  # orientation and script only
+        lib.TessBaseAPISetImage(self.handle, img.ctypes.data, w, h, 1, w)
+        try:
+            found = lib.TessBaseAPIDetectOrientationScript(self.handle, ctypes.byref(deg), ctypes.byref(conf), None, None)
+        finally:
+            lib.TessBaseAPIClear(self.handle)
+        # Tesseract reports the orientation of the text; the turn that undoes it is its complement
+        # (what `tesseract --psm 0` prints as "Rotate").
+        return ((360 - deg.value) % 360, float(conf.value)) if found else (0, 0.0)
 
     def close(self) -> None:
         if self.handle:
@@ -144,11 +164,24 @@ def parse_tsv(tsv: str) -> list[TsvWord]:
     return out
 
 
-def engine(lang: str, variables: dict[str, str] | None = None) -> Engine:
-    """This thread's engine for `lang` (created on first use; kept for the worker's life)."""
+def _engines() -> dict:
     engines = getattr(_local, "engines", None)
     if engines is None:
         engines = _local.engines = {}
+    return engines
+
+
+def osd_engine() -> Engine:
+    """This thread's orientation detector (the legacy "osd" model: not an LSTM one)."""
+    engines = _engines()
+    if "osd" not in engines:
+        engines["osd"] = Engine("osd", {"min_characters_to_try": "20"}, oem=OEM_TESSERACT_ONLY)
+    return engines["osd"]
+
+
+def engine(lang: str, variables: dict[str, str] | None = None) -> Engine:
+    """This thread's engine for `lang` (created on first use; kept for the worker's life)."""
+    engines = _engines()
     key = (lang, tuple(sorted((variables or {}).items())))
     if key not in engines:
         engines[key] = Engine(lang, variables or {})

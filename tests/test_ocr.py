@@ -38,6 +38,28 @@ def test_turned_pages_are_read_upright_with_boxes_on_the_stored_page(gray, turns
     assert sum(word.text == "Ministry" for word in page.words) >= 2
 
 
+@pytest.mark.parametrize("turns", [0, 1, 2, 3])
+def test_sideways_pages_are_told_by_their_lines_before_any_ocr(gray, turns):
+    turned = np.ascontiguousarray(np.rot90(gray, turns))
+    assert ocr.looks_sideways(turned) == (turns % 2 == 1)
+
+
+@pytest.mark.parametrize("turns", [1, 2, 3])
+def test_the_loaded_orientation_detector_answers_as_the_cli_does(gray, turns, tmp_path):
+    import pytesseract
+
+    from extractors import tessapi
+
+    turned = np.ascontiguousarray(np.rot90(gray, turns))
+    Image.fromarray(turned).save(tmp_path / "turned.png")
+    cli = pytesseract.image_to_osd(str(tmp_path / "turned.png"), config="--psm 0 -c min_characters_to_try=20",
+                                   output_type=pytesseract.Output.DICT)
+    rotate, conf = tessapi.osd_engine().orientation(turned)
+    assert rotate == cli["rotate"] == (90 * turns) % 360
+    assert conf == pytest.approx(cli["orientation_conf"], abs=0.01)
+    assert ocr.detect_orientation(turned)[0] == rotate  # on its reduced copy
+
+
 def test_skew_is_measured_in_degrees(gray):
     h, w = gray.shape
     import cv2
