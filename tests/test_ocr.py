@@ -44,6 +44,12 @@ def test_sideways_pages_are_told_by_their_lines_before_any_ocr(gray, turns):
     assert ocr.looks_sideways(turned) == (turns % 2 == 1)
 
 
+@pytest.mark.parametrize("turns", [0, 2])
+def test_a_letter_turned_upside_down_has_its_ink_at_the_bottom(gray, turns):
+    turned = np.ascontiguousarray(np.rot90(gray, turns))
+    assert ocr.looks_upside_down(ocr.page_ink(turned)) == (turns == 2)
+
+
 @pytest.mark.parametrize("turns", [1, 2, 3])
 def test_the_loaded_orientation_detector_answers_as_the_cli_does(gray, turns, tmp_path):
     import pytesseract
