@@ -146,8 +146,11 @@ def _seal_score(b: Blob, px_per_in: float, page_h: int, coverage: float) -> floa
 def _signature_score(b: Blob, px_per_in: float, page_h: int) -> float:
     w = (b.box[2] - b.box[0]) / px_per_in
     h = (b.box[3] - b.box[1]) / px_per_in
-    if not (0.55 <= w <= 3.5 and 0.12 <= h <= 1.6):
-        return 0.0  # narrower than half an inch: a word or a stain, not a signature
+    if not (0.55 <= w <= 3.5 and 0.22 <= h <= 1.6):
+        # Narrower than half an inch: a word or a stain. Lower than 0.22 inch: a line of print
+        # the reader missed (body text at 14 pt is 0.2 inch from ascender to descender); the
+        # generated signatures stand 0.28-2.1 inch, handwritten ones rarely less.
+        return 0.0
     aspect = w / max(h, 1e-3)
     if aspect > 12:
         return 0.0  # a rule or an underline
@@ -243,10 +246,12 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
             s = _signature_score(b, px_per_in, h)
             if s > sig.score:
                 sig = Found(s >= 0.6, s, b.box)
-    if seal.present and not sig.present and disc is not None:
+    ring = disc if disc is not None else (circle[1] if circle is not None and seal.present
+                                          and _iou(_disc_box(circle[1]), seal.bbox) > 0.6 else None)
+    if seal.present and not sig.present and ring is not None:
         # Written across a round stamp and in the same tone (a bitonal scan): strokes inside the
         # disc that run across it, where the stamp's rings and letters keep their distance from its centre.
-        inside = _strokes_in_disc(mask, disc, px_per_in)
+        inside = _strokes_in_disc(mask, ring, px_per_in)
         if inside is not None:
             sig = inside
     if seal.present and not sig.present and seal_blob is not None \
@@ -275,12 +280,40 @@ def _without_words(mask: np.ndarray, boxes, px_per_in: float) -> np.ndarray:
 
 def _without_rules(mask: np.ndarray, px_per_in: float) -> np.ndarray:
     """Long straight rules (tables, signature lines) are not marks. A rule on a skewed scan is a
-    staircase of short runs, so it is thickened across its direction before the opening finds it."""
+    staircase of short runs, so it is thickened across its direction before the opening finds it.
+    The border of a rectangular stamp is made of such rules too, and is kept (_frames)."""
     line_len = max(15, int(px_per_in * 0.8))
     m8 = mask.astype(np.uint8)
     horiz = cv2.morphologyEx(cv2.dilate(m8, np.ones((5, 1), np.uint8)), cv2.MORPH_OPEN, np.ones((1, line_len), np.uint8))
     vert = cv2.morphologyEx(cv2.dilate(m8, np.ones((1, 5), np.uint8)), cv2.MORPH_OPEN, np.ones((line_len, 1), np.uint8))
-    return mask & ~(cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8)).astype(bool))
+    rules = horiz | vert
+    if not rules.any():
+        return mask
+    rules &= ~_frames(horiz, vert, px_per_in)
+    return mask & ~(cv2.dilate(rules, np.ones((3, 3), np.uint8)).astype(bool))
+
+
+def _frames(horiz: np.ndarray, vert: np.ndarray, px_per_in: float) -> np.ndarray:
+    """Rules that close a stamp-sized rectangle (rules along all four sides, none across the
+    middle: a table has inner rules, a stamp only its inset second border) as a 0/1 mask."""
+    lines = horiz | vert
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    keep = np.zeros_like(lines)
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        wi, hi = w / px_per_in, h / px_per_in
+        if not (0.6 <= wi <= 2.8 and 0.45 <= hi <= 2.8) or max(wi, hi) / min(wi, hi) > 2.6:
+            continue
+        own = labels[y:y + h, x:x + w] == i
+        hz, vt = (horiz[y:y + h, x:x + w] > 0) & own, (vert[y:y + h, x:x + w] > 0) & own
+        band_h, band_w = max(2, h // 6), max(2, w // 6)
+        sides = (hz[:band_h].any(axis=0).mean(), hz[-band_h:].any(axis=0).mean(),
+                 vt[:, :band_w].any(axis=1).mean(), vt[:, -band_w:].any(axis=1).mean())
+        inner_h = hz[h // 4: h - h // 4, band_w: w - band_w].mean(axis=1) if h > 8 and w > 2 * band_w else np.zeros(1)
+        inner_v = vt[band_h: h - band_h, w // 4: w - w // 4].mean(axis=0) if w > 8 and h > 2 * band_h else np.zeros(1)
+        if min(sides) >= 0.6 and inner_h.max(initial=0) < 0.8 and inner_v.max(initial=0) < 0.8:
+            keep[y:y + h, x:x + w][own] = 1
+    return keep
 
 
 def _iou(a, b) -> float:
