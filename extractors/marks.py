@@ -234,8 +234,11 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
         rest = mask & (outside | dark) if toned else mask & outside
         blobs = _blobs(rest, coloured, px_per_in)
     for b in blobs:
-        if seal.present and (b is seal_blob or _iou(b.box, seal.bbox) > 0.6):
-            continue  # the stamp itself, where its ink is as dark as a pen's
+        if seal.present and (b is seal_blob or _iou(b.box, seal.bbox) > 0.6 or _inside(b.box, seal.bbox) > 0.85
+                             or (disc is not None and _outer_ring(b.box, disc))):
+            # The stamp itself, where its ink is as dark as a pen's, or its darker letters; a
+            # signature wholly inside a stamp is told by its strokes (_strokes_in_disc, _in_rect).
+            continue
         s = _signature_score(b, px_per_in, h)
         if s > sig.score:
             sig = Found(s >= 0.6, s, b.box)
@@ -252,6 +255,12 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
         # Written across a round stamp and in the same tone (a bitonal scan): strokes inside the
         # disc that run across it, where the stamp's rings and letters keep their distance from its centre.
         inside = _strokes_in_disc(mask, ring, px_per_in)
+        if inside is not None:
+            sig = inside
+    if seal.present and not sig.present and ring is None:
+        # Written inside a rectangular stamp in the same tone: tall strokes in its middle, where
+        # the stamp has only its borders' insets and short lines of small letters.
+        inside = _strokes_in_rect(mask, seal.bbox, px_per_in)
         if inside is not None:
             sig = inside
     if seal.present and not sig.present and seal_blob is not None \
@@ -314,6 +323,22 @@ def _frames(horiz: np.ndarray, vert: np.ndarray, px_per_in: float) -> np.ndarray
         if min(sides) >= 0.6 and inner_h.max(initial=0) < 0.8 and inner_v.max(initial=0) < 0.8:
             keep[y:y + h, x:x + w][own] = 1
     return keep
+
+
+def _outer_ring(box, disc) -> bool:
+    """A square box centred on the found ring and up to twice its size: the same stamp's outer
+    rim (the ring found was its inner one)."""
+    cx, cy, r = disc
+    w, h = box[2] - box[0], box[3] - box[1]
+    off = max(abs((box[0] + box[2]) / 2 - cx), abs((box[1] + box[3]) / 2 - cy))
+    return 0.8 <= w / max(h, 1) <= 1.25 and 2 * r <= max(w, h) <= 4 * r and off <= 0.12 * max(w, h)
+
+
+def _inside(a, b) -> float:
+    """Share of box a's area within box b."""
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    return ix * iy / max(1, (a[2] - a[0]) * (a[3] - a[1]))
 
 
 def _iou(a, b) -> float:
@@ -382,6 +407,33 @@ def _strokes_in_disc(mask: np.ndarray, disc, px_per_in: float) -> Found | None:
     if box[2] - box[0] < px_per_in * 0.4:
         return None
     return Found(True, 0.62, box)
+
+
+def _strokes_in_rect(mask: np.ndarray, box, px_per_in: float) -> Found | None:
+    x0, y0, x1, y1 = (int(v) for v in box)
+    crop = mask[y0:y1, x0:x1].astype(np.uint8)
+    ys, xs = np.nonzero(crop)
+    if len(xs) < 20:
+        return None
+    (cx, cy), (rw, rh), angle = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
+    inset = 0.18 * min(rw, rh)  # past both borders of a double-bordered stamp
+    inner = np.zeros_like(crop)
+    corners = cv2.boxPoints(((cx, cy), (max(1.0, rw - 2 * inset), max(1.0, rh - 2 * inset)), angle))
+    cv2.fillPoly(inner, [corners.astype(np.int32)], 1)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(crop & inner, connectivity=8)
+    picked = []
+    for i in range(1, n):
+        x, y, bw, bh, cnt = stats[i]
+        if bh < px_per_in * 0.22:
+            continue  # letters and lines of the stamp's own text are lower than this
+        piece = (labels[y:y + bh, x:x + bw] == i).astype(np.uint8)
+        if 1.0 - float(cv2.erode(piece, np.ones((3, 3), np.uint8)).sum()) / cnt < 0.6:
+            continue  # not a pen's thin stroke
+        picked.append((x0 + x, y0 + y, x0 + x + bw, y0 + y + bh))
+    if not picked:
+        return None
+    return Found(True, 0.62, (min(b[0] for b in picked), min(b[1] for b in picked),
+                              max(b[2] for b in picked), max(b[3] for b in picked)))
 
 
 def _strokes_outside(mask: np.ndarray, box, px_per_in: float) -> Found | None:
