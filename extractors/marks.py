@@ -204,7 +204,8 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
     gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY) if img.ndim == 3 else img
     # On a colour page seals and signatures are the blue/violet ink; printed text is black.
     colour_page = coloured.sum() > (px_per_in * 0.5) ** 2 * 0.05
-    mask = _without_rules(coloured.copy() if colour_page else _without_words(ink, text_boxes, px_per_in), px_per_in)
+    frames: list = []
+    mask = _without_rules(coloured.copy() if colour_page else _without_words(ink, text_boxes, px_per_in), px_per_in, frames)
     # A black pen's signature on a colour page: black ink outside the read words, taken as a
     # signature only when it stands tall and thin-stroked as handwriting (unread print does not).
     black = _without_rules(_without_words(ink & ~coloured, text_boxes, px_per_in), px_per_in) if colour_page else None
@@ -225,6 +226,19 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
             s = _seal_score(b, px_per_in, h, outline_coverage(mask if source == "all" else pale, b.box, px_per_in))
             if s > seal.score:
                 seal, seal_blob = Found(s >= 0.6, s, b.box), (b if source == "all" else None)
+    for fb in frames:
+        # A rectangular stamp's closed border, found whole even where a signature runs into it
+        # and makes one blob of no stamp's shape with it.
+        x0, y0, x1, y1 = fb
+        sub = mask[y0:y1, x0:x1]
+        cnt = int(sub.sum())
+        if cnt == 0:
+            continue
+        b = Blob(fb, cnt, cnt / float(max(1, (x1 - x0) * (y1 - y0))),
+                 float((coloured[y0:y1, x0:x1] & sub).sum()) / cnt, 0.0, 0.0)
+        s = _seal_score(b, px_per_in, h, outline_coverage(mask, fb, px_per_in))
+        if s > seal.score:
+            seal, seal_blob = Found(s >= 0.6, s, fb), None
     # A round stamp touched by a signature is one blob of no stamp's shape: look for the ring itself.
     disc = None
     circle = _best_circle(mask, coloured, px_per_in, h)
@@ -300,10 +314,11 @@ def _without_words(mask: np.ndarray, boxes, px_per_in: float) -> np.ndarray:
     return out
 
 
-def _without_rules(mask: np.ndarray, px_per_in: float) -> np.ndarray:
+def _without_rules(mask: np.ndarray, px_per_in: float, frames: list | None = None) -> np.ndarray:
     """Long straight rules (tables, signature lines) are not marks. A rule on a skewed scan is a
     staircase of short runs, so it is thickened across its direction before the opening finds it.
-    The border of a rectangular stamp is made of such rules too, and is kept (_frames)."""
+    The border of a rectangular stamp is made of such rules too, and is kept (_frames); its box
+    is added to `frames` when a list is given."""
     line_len = max(15, int(px_per_in * 0.8))
     m8 = mask.astype(np.uint8)
     horiz = cv2.morphologyEx(cv2.dilate(m8, np.ones((5, 1), np.uint8)), cv2.MORPH_OPEN, np.ones((1, line_len), np.uint8))
@@ -311,18 +326,23 @@ def _without_rules(mask: np.ndarray, px_per_in: float) -> np.ndarray:
     rules = horiz | vert
     if not rules.any():
         return mask
-    rules &= ~_frames(horiz, vert, px_per_in)
+    keep, boxes = _frames(horiz, vert, px_per_in)
+    if frames is not None:
+        frames.extend(boxes)
+    rules &= ~keep
     return mask & ~(cv2.dilate(rules, np.ones((3, 3), np.uint8)).astype(bool))
 
 
-def _frames(horiz: np.ndarray, vert: np.ndarray, px_per_in: float) -> np.ndarray:
+def _frames(horiz: np.ndarray, vert: np.ndarray, px_per_in: float) -> tuple[np.ndarray, list]:
     """Rules that close a stamp-sized rectangle (rules along all four sides, none across the
-    middle: a table has inner rules, a stamp only its inset second border) as a 0/1 mask."""
+    middle: a table has inner rules, a stamp only its inset second border): a 0/1 mask of them
+    and their boxes."""
     lines = horiz | vert
     # A worn stamp's border has gaps: its sides are joined across them before being measured.
     joined = cv2.dilate(lines, np.ones((7, 7), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     keep = np.zeros_like(lines)
+    boxes = []
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
         wi, hi = w / px_per_in, h / px_per_in
@@ -337,7 +357,8 @@ def _frames(horiz: np.ndarray, vert: np.ndarray, px_per_in: float) -> np.ndarray
         inner_v = vt[band_h: h - band_h, w // 4: w - w // 4].mean(axis=0) if w > 8 and h > 2 * band_h else np.zeros(1)
         if min(sides) >= 0.6 and inner_h.max(initial=0) < 0.8 and inner_v.max(initial=0) < 0.8:
             keep[y:y + h, x:x + w][own] = 1
-    return keep
+            boxes.append((int(x) + 3, int(y) + 3, int(x + w) - 3, int(y + h) - 3))  # the joining's margin off
+    return keep, boxes
 
 
 def _outer_ring(box, disc) -> bool:

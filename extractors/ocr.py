@@ -118,6 +118,13 @@ def _rot_matrix(k: int, w: int, h: int) -> np.ndarray:
     return np.array([[0, 1, 0], [-1, 0, w]], dtype=np.float64)  # counter-clockwise
 
 
+def turn_box(box: tuple[float, float, float, float], k: int, w: int, h: int, back: bool = False):
+    """A box on a w x h image turned k quarter turns clockwise (np.rot90(img, -k)), or with
+    back=True, a box on the turned image brought back to the stored one."""
+    m = _rot_matrix(k, w, h)
+    return _map_box(_invert(m) if back else m, box)
+
+
 def _compose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Matrix of 'apply a, then b'."""
     A = np.vstack([a, [0, 0, 1]])

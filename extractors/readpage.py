@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pdfplumber
 import pikepdf
 import pypdfium2 as pdfium
@@ -111,11 +112,25 @@ def read_page(job: PageJob) -> PageRead:
     km = r.marks_px_per_pt / k
     confident = [tuple(v * km for v in w.box) for w in page.words if w.conf >= 0.7 and len(w.text) >= 2]
     t0 = time.perf_counter()
-    seal, sig = marks_mod.find_marks(r.marks_image, r.marks_px_per_pt * 72, confident)
+    seal, sig = _upright_marks(r.marks_image, r.marks_px_per_pt * 72, confident, page.rotation // 90)
     k = r.marks_px_per_pt
     read = PageRead(job.index, r.width_pt, r.height_pt, words, "ocr", page.rotation, page.skew_deg, r.colour,
                     _mark(seal, k), _mark(sig, k), marks_ms=(time.perf_counter() - t0) * 1000)
     return _with_preview(read, job, r)
+
+
+def _upright_marks(img, px_per_in: float, boxes: list, k: int) -> tuple[marks_mod.Found, marks_mod.Found]:
+    """Marks sought on the page as it reads (a seal sits below the text, a signature is wider
+    than tall), their boxes given back on the page as stored."""
+    if k % 4 == 0:
+        return marks_mod.find_marks(img, px_per_in, boxes)
+    h, w = img.shape[:2]
+    turned = np.ascontiguousarray(np.rot90(img, -k))
+    found = marks_mod.find_marks(turned, px_per_in, [ocr.turn_box(b, k, w, h) for b in boxes])
+    for f in found:
+        if f.bbox is not None:
+            f.bbox = ocr.turn_box(f.bbox, k, w, h, back=True)
+    return found
 
 
 def _with_preview(read: PageRead, job: PageJob, r: raster.Raster) -> PageRead:
