@@ -240,21 +240,35 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
         if s > seal.score:
             seal, seal_blob = Found(s >= 0.6, s, fb), None
     # A round stamp touched by a signature is one blob of no stamp's shape: look for the ring itself.
-    disc = None
+    oval = None  # the found stamp's outline as (cx, cy, semi-axis a, semi-axis b, angle in radians)
     circle = _best_circle(mask, coloured, px_per_in, h)
     if circle is not None and (circle[0] > seal.score or (circle[0] >= max(0.6, seal.score - 0.05) and seal.bbox is not None
                                                           and _iou(_disc_box(circle[1]), seal.bbox) < 0.8)):
         # A ring as good as the best blob but tighter than it: the blob is the stamp with a signature grown on.
         score, (cx, cy, r) = circle
         seal = Found(score >= 0.6, score, _disc_box((cx, cy, r)))
-        seal_blob, disc = None, (cx, cy, r)
+        seal_blob, oval = None, (cx, cy, r, r, 0.0)
+    if not seal.present:
+        # An oval stamp with a signature run into it: its outline fitted to the blob's edge.
+        for b in blobs:
+            bw, bh = (b.box[2] - b.box[0]) / px_per_in, (b.box[3] - b.box[1]) / px_per_in
+            if not (0.6 <= max(bw, bh) <= 4.0 and min(bw, bh) >= 0.45) or b.fill > 0.35 or b.box[1] < h * 0.1:
+                continue
+            fit = _fit_oval(mask, b.box, px_per_in)
+            if fit is None:
+                continue
+            share, e = fit
+            x0, y0, x1, y1 = b.box
+            colour = float((coloured[y0:y1, x0:x1] & mask[y0:y1, x0:x1]).sum()) / max(1, b.ink)
+            score = min(1.0, 0.25 + 0.6 * share + 0.15 * min(1.0, colour * 2))
+            if score > seal.score:
+                seal, seal_blob, oval = Found(score >= 0.6, score, _oval_box(e)), None, e
     rest = mask
     if seal.present:
         # Signatures are sought in the ink left once the stamp is taken out, and among dark strokes.
         yy, xx = np.ogrid[:h, :w]
-        if disc is not None:
-            cx, cy, r = disc
-            outside = (yy - cy) ** 2 + (xx - cx) ** 2 > (r * 1.08) ** 2
+        if oval is not None:
+            outside = _oval_dist(xx, yy, oval) > 1.08
         else:
             x0, y0, x1, y1 = seal.bbox
             outside = ~((yy >= y0) & (yy < y1) & (xx >= x0) & (xx < x1))
@@ -262,7 +276,7 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
         blobs = _blobs(rest, coloured, px_per_in)
     for b in blobs:
         if seal.present and (b is seal_blob or _iou(b.box, seal.bbox) > 0.6 or _inside(b.box, seal.bbox) > 0.85
-                             or (disc is not None and _outer_ring(b.box, disc))):
+                             or (oval is not None and _outer_ring(b.box, oval))):
             # The stamp itself, where its ink is as dark as a pen's, or its darker letters; a
             # signature wholly inside a stamp is told by its strokes (_strokes_in_disc, _in_rect).
             continue
@@ -276,12 +290,14 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
             s = _signature_score(b, px_per_in, h)
             if s > sig.score:
                 sig = Found(s >= 0.6, s, b.box)
-    ring = disc if disc is not None else (circle[1] if circle is not None and seal.present
-                                          and _iou(_disc_box(circle[1]), seal.bbox) > 0.6 else None)
+    ring = oval
+    if ring is None and circle is not None and seal.present and _iou(_disc_box(circle[1]), seal.bbox) > 0.6:
+        cx, cy, r = circle[1]
+        ring = (cx, cy, r, r, 0.0)
     if seal.present and not sig.present and ring is not None:
         # Written across a round stamp and in the same tone (a bitonal scan): strokes inside the
         # disc that run across it, where the stamp's rings and letters keep their distance from its centre.
-        inside = _strokes_in_disc(mask, ring, px_per_in)
+        inside = _strokes_in_oval(mask, ring, px_per_in)
         if inside is not None:
             sig = inside
     if seal.present and not sig.present and ring is None:
@@ -361,13 +377,85 @@ def _frames(horiz: np.ndarray, vert: np.ndarray, px_per_in: float) -> tuple[np.n
     return keep, boxes
 
 
-def _outer_ring(box, disc) -> bool:
-    """A square box centred on the found ring and up to twice its size: the same stamp's outer
-    rim (the ring found was its inner one)."""
-    cx, cy, r = disc
+def _outer_ring(box, oval) -> bool:
+    """A box centred on the found ring, of its shape and up to twice its size: the same stamp's
+    outer rim (the ring found was its inner one)."""
+    cx, cy, a, b, _ = oval
     w, h = box[2] - box[0], box[3] - box[1]
     off = max(abs((box[0] + box[2]) / 2 - cx), abs((box[1] + box[3]) / 2 - cy))
-    return 0.8 <= w / max(h, 1) <= 1.25 and 2 * r <= max(w, h) <= 4 * r and off <= 0.12 * max(w, h)
+    round_ring = abs(a - b) < 0.1 * max(a, b)
+    return (not round_ring or 0.8 <= w / max(h, 1) <= 1.25) and 2 * min(a, b) <= max(w, h) <= 4 * max(a, b) \
+        and off <= 0.12 * max(w, h)
+
+
+def _oval_dist(xx, yy, oval):
+    """Distance from the oval's centre in units of its radius in that direction (1 on the outline)."""
+    cx, cy, a, b, t = oval
+    dx, dy = xx - cx, yy - cy
+    u = dx * np.cos(t) + dy * np.sin(t)
+    v = -dx * np.sin(t) + dy * np.cos(t)
+    return np.sqrt((u / max(a, 1e-6)) ** 2 + (v / max(b, 1e-6)) ** 2)
+
+
+def _oval_box(oval) -> tuple[int, int, int, int]:
+    cx, cy, a, b, t = oval
+    hw = np.sqrt((a * np.cos(t)) ** 2 + (b * np.sin(t)) ** 2)
+    hh = np.sqrt((a * np.sin(t)) ** 2 + (b * np.cos(t)) ** 2)
+    return int(cx - hw), int(cy - hh), int(cx + hw), int(cy + hh)
+
+
+def _fit_oval(mask: np.ndarray, box, px_per_in: float, tries: int = 150):
+    """(share of the outline with ink, oval) of the best stamp-sized oval through the blob's outer
+    edge, by random samples of six edge points (a signature sticking out spoils a few samples,
+    not the fit), or None. Rejected: outlines mostly without ink, a filled inside, ink around
+    the outside (a block of unread print)."""
+    x0, y0, x1, y1 = box
+    crop = mask[y0:y1, x0:x1].astype(np.uint8)
+    contours, _ = cv2.findContours(cv2.dilate(crop, np.ones((3, 3), np.uint8)), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    pts = np.vstack([c.reshape(-1, 2) for c in contours]).astype(np.float32)
+    if len(pts) < 40:
+        return None
+    h, w = mask.shape
+    tol = max(2, int(round(px_per_in * 0.03)))
+    near = cv2.dilate(mask.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * tol + 1, 2 * tol + 1))) > 0
+    k = np.linspace(0, 2 * np.pi, 144, endpoint=False)
+    rng = np.random.default_rng(0)
+
+    def along(e, scale: float) -> float:
+        cx, cy, a, b, t = e
+        ux, uy = a * scale * np.cos(k), b * scale * np.sin(k)
+        px = (cx + ux * np.cos(t) - uy * np.sin(t)).astype(int)
+        py = (cy + ux * np.sin(t) + uy * np.cos(t)).astype(int)
+        ok = (px >= 0) & (px < w) & (py >= 0) & (py < h)
+        return float(near[py[ok], px[ok]].sum()) / len(k)
+
+    best = None
+    for _ in range(tries):
+        try:
+            (cx, cy), (ax, ay), ang = cv2.fitEllipse(pts[rng.choice(len(pts), 6, replace=False)])
+        except cv2.error:
+            continue
+        # An oval stamp is 18 mm across at least; a signature's loops are smaller.
+        if not (np.isfinite(ax) and np.isfinite(ay)) or min(ax, ay) < 0.7 * px_per_in or max(ax, ay) > 2.8 * px_per_in \
+                or max(ax, ay) > 2.6 * min(ax, ay):
+            continue
+        e = (cx + x0, cy + y0, ax / 2, ay / 2, np.deg2rad(ang))
+        share = along(e, 1.0)
+        if best is None or share > best[0]:
+            best = (share, e)
+    if best is None or best[0] < 0.7:
+        return None
+    share, e = best
+    if along(e, 1.25) > 0.5:
+        return None
+    bx0, by0, bx1, by1 = _oval_box(e)
+    yy, xx = np.ogrid[max(0, by0):min(h, by1), max(0, bx0):min(w, bx1)]
+    inner = _oval_dist(xx, yy, e) < 0.8
+    if inner.any() and float(mask[max(0, by0):min(h, by1), max(0, bx0):min(w, bx1)][inner].mean()) > 0.35:
+        return None
+    return share, e
 
 
 def _inside(a, b) -> float:
@@ -419,22 +507,24 @@ def _best_circle(mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_
     return best
 
 
-def _strokes_in_disc(mask: np.ndarray, disc, px_per_in: float) -> Found | None:
-    cx, cy, r = disc
+def _strokes_in_oval(mask: np.ndarray, oval, px_per_in: float) -> Found | None:
+    cx, cy, a, b, _ = oval
+    r = max(a, b)
     h, w = mask.shape
     x0, y0 = max(0, int(cx - r * 1.6)), max(0, int(cy - r * 1.3))
     x1, y1 = min(w, int(cx + r * 1.6)), min(h, int(cy + r * 1.3))
     crop = mask[y0:y1, x0:x1].astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
     yy, xx = np.mgrid[y0:y1, x0:x1]
-    dist = np.hypot(xx - cx, yy - cy)
+    dist = _oval_dist(xx, yy, oval)
+    spread = px_per_in * 0.25 / ((a + b) / 2)
     picked = []
     for i in range(1, n):
         x, y, bw, bh, cnt = stats[i]
         if bh < px_per_in * 0.2 or cnt < px_per_in * 0.3:
             continue
         d = dist[labels == i]
-        if d.min() > r * 1.1 or (d.max() - d.min()) < px_per_in * 0.25:
+        if d.min() > 1.1 or (d.max() - d.min()) < spread:
             continue  # outside the stamp, or an arc of its rings
         picked.append((x0 + x, y0 + y, x0 + x + bw, y0 + y + bh))
     if not picked:
