@@ -114,14 +114,21 @@ def outline_coverage(mask: np.ndarray, box: tuple[int, int, int, int], px_per_in
     followed along its edge (rectangular stamps) and along the ellipse inscribed in it (round and
     oval ones), and the better share of points with ink close by is returned. Every stamp has such
     a closed border; a signature, a word or a logo's letters cross it at a few places only."""
+    found = outline_shares(mask, box, px_per_in)
+    return max(found[0], found[1]) if found else 0.0
+
+
+def outline_shares(mask: np.ndarray, box: tuple[int, int, int, int], px_per_in: float):
+    """(ellipse share, rectangle share, the inscribed ellipse as (cx, cy, a, b, angle) in page
+    pixels) for outline_coverage, or None for too little or too small ink."""
     x0, y0, x1, y1 = box
     crop = mask[y0:y1, x0:x1].astype(np.uint8)
     ys, xs = np.nonzero(crop)
     if len(xs) < 20:
-        return 0.0
+        return None
     (cx, cy), (rw, rh), angle = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
     if min(rw, rh) < px_per_in * 0.3:
-        return 0.0
+        return None
     tol = max(2, int(round(px_per_in * 0.035)))
     near = cv2.dilate(crop, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * tol + 1, 2 * tol + 1)))
     inset = tol * 0.6
@@ -135,7 +142,7 @@ def outline_coverage(mask: np.ndarray, box: tuple[int, int, int, int], px_per_in
         px = np.clip((cx + ux * cos_t - uy * sin_t).astype(int), 0, crop.shape[1] - 1)
         py = np.clip((cy + ux * sin_t + uy * cos_t).astype(int), 0, crop.shape[0] - 1)
         shares.append(float(near[py, px].mean()))
-    return max(shares)
+    return shares[0], shares[1], (cx + x0, cy + y0, a, b, t)
 
 
 def _seal_score(b: Blob, px_per_in: float, page_h: int, coverage: float) -> float:
@@ -297,6 +304,14 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
     if seal.present and not sig.present and ring is not None:
         # Written across a round stamp and in the same tone (a bitonal scan): strokes inside the
         # disc that run across it, where the stamp's rings and letters keep their distance from its centre.
+        inside = _strokes_in_oval(mask, ring, px_per_in)
+        if inside is not None:
+            sig = inside
+    if ring is None and seal.present and seal_blob is not None:
+        shares = outline_shares(mask, seal_blob.box, px_per_in)
+        if shares is not None and shares[0] >= shares[1]:
+            ring = shares[2]  # a round or oval stamp found as a blob: its inscribed ellipse
+    if seal.present and not sig.present and ring is not None and oval is None and seal_blob is not None:
         inside = _strokes_in_oval(mask, ring, px_per_in)
         if inside is not None:
             sig = inside
