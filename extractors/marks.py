@@ -212,7 +212,8 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
     # On a colour page seals and signatures are the blue/violet ink; printed text is black.
     colour_page = coloured.sum() > (px_per_in * 0.5) ** 2 * 0.05
     frames: list = []
-    mask = _without_rules(coloured.copy() if colour_page else _without_words(ink, text_boxes, px_per_in), px_per_in, frames)
+    mask = _without_rules(coloured.copy() if colour_page else _without_words(ink, text_boxes, px_per_in), px_per_in, frames,
+                          coloured if colour_page else ink)
     # A black pen's signature on a colour page: black ink outside the read words, taken as a
     # signature only when it stands tall and thin-stroked as handwriting (unread print does not).
     black = _without_rules(_without_words(ink & ~coloured, text_boxes, px_per_in), px_per_in) if colour_page else None
@@ -345,23 +346,36 @@ def _without_words(mask: np.ndarray, boxes, px_per_in: float) -> np.ndarray:
     return out
 
 
-def _without_rules(mask: np.ndarray, px_per_in: float, frames: list | None = None) -> np.ndarray:
+def _without_rules(mask: np.ndarray, px_per_in: float, frames: list | None = None,
+                   source: np.ndarray | None = None) -> np.ndarray:
     """Long straight rules (tables, signature lines) are not marks. A rule on a skewed scan is a
     staircase of short runs, so it is thickened across its direction before the opening finds it.
-    The border of a rectangular stamp is made of such rules too, and is kept (_frames); its box
-    is added to `frames` when a list is given."""
-    line_len = max(15, int(px_per_in * 0.8))
-    m8 = mask.astype(np.uint8)
-    horiz = cv2.morphologyEx(cv2.dilate(m8, np.ones((5, 1), np.uint8)), cv2.MORPH_OPEN, np.ones((1, line_len), np.uint8))
-    vert = cv2.morphologyEx(cv2.dilate(m8, np.ones((1, 5), np.uint8)), cv2.MORPH_OPEN, np.ones((line_len, 1), np.uint8))
-    rules = horiz | vert
-    if not rules.any():
-        return mask
-    keep, boxes = _frames(horiz, vert, px_per_in)
+    The border of a rectangular stamp is made of such rules too: it is found in `source` (the ink
+    before the read words were masked: a stamp's text often touches its border, and the word's
+    box would cut it), kept whole, and its box added to `frames` when a list is given."""
+    rules = _rules(mask, px_per_in, max(15, int(px_per_in * 0.8)), max(15, int(px_per_in * 0.8)))
+    if source is None:
+        source = mask
+    # A flat stamp's sides are shorter than a table rule: its border is sought with shorter ones.
+    keep, boxes = _frames(*_rule_parts(source, px_per_in, int(px_per_in * 0.5), int(px_per_in * 0.35)), px_per_in)
     if frames is not None:
         frames.extend(boxes)
-    rules &= ~keep
-    return mask & ~(cv2.dilate(rules, np.ones((3, 3), np.uint8)).astype(bool))
+    if not rules.any() and not keep.any():
+        return mask
+    out = mask & ~(cv2.dilate(rules & ~keep, np.ones((3, 3), np.uint8)).astype(bool))
+    return out | (keep.astype(bool) & source)
+
+
+def _rule_parts(mask: np.ndarray, px_per_in: float, h_len: int, v_len: int) -> tuple[np.ndarray, np.ndarray]:
+    m8 = mask.astype(np.uint8)
+    horiz = cv2.morphologyEx(cv2.dilate(m8, np.ones((5, 1), np.uint8)), cv2.MORPH_OPEN, np.ones((1, h_len), np.uint8))
+    vert = cv2.morphologyEx(cv2.dilate(m8, np.ones((1, 5), np.uint8)), cv2.MORPH_OPEN, np.ones((v_len, 1), np.uint8))
+    return horiz, vert
+
+
+def _rules(mask: np.ndarray, px_per_in: float, h_len: int, v_len: int) -> np.ndarray:
+    horiz, vert = _rule_parts(mask, px_per_in, h_len, v_len)
+    return horiz | vert
 
 
 def _frames(horiz: np.ndarray, vert: np.ndarray, px_per_in: float) -> tuple[np.ndarray, list]:
