@@ -396,8 +396,10 @@ def _frames(horiz: np.ndarray, vert: np.ndarray, px_per_in: float) -> tuple[np.n
         own = (labels[y:y + h, x:x + w] == i) & (lines[y:y + h, x:x + w] > 0)
         hz, vt = (horiz[y:y + h, x:x + w] > 0) & own, (vert[y:y + h, x:x + w] > 0) & own
         band_h, band_w = max(2, h // 6), max(2, w // 6)
-        sides = (hz[:band_h].any(axis=0).mean(), hz[-band_h:].any(axis=0).mean(),
-                 vt[:, :band_w].any(axis=1).mean(), vt[:, -band_w:].any(axis=1).mean())
+        ph, pw = lines.shape
+        # A stamp cut off by the page's edge has no border there.
+        sides = (1.0 if y <= 2 else hz[:band_h].any(axis=0).mean(), 1.0 if y + h >= ph - 2 else hz[-band_h:].any(axis=0).mean(),
+                 1.0 if x <= 2 else vt[:, :band_w].any(axis=1).mean(), 1.0 if x + w >= pw - 2 else vt[:, -band_w:].any(axis=1).mean())
         inner_h = hz[h // 4: h - h // 4, band_w: w - band_w].mean(axis=1) if h > 8 and w > 2 * band_w else np.zeros(1)
         inner_v = vt[band_h: h - band_h, w // 4: w - w // 4].mean(axis=0) if w > 8 and h > 2 * band_h else np.zeros(1)
         if min(sides) >= 0.6 and inner_h.max(initial=0) < 0.8 and inner_v.max(initial=0) < 0.8:
