@@ -283,10 +283,12 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
         rest = mask & (outside | dark) if toned else mask & outside
         blobs = _blobs(rest, coloured, px_per_in)
     for b in blobs:
-        if seal.present and (b is seal_blob or _iou(b.box, seal.bbox) > 0.6 or _inside(b.box, seal.bbox) > 0.85
-                             or (oval is not None and _outer_ring(b.box, oval))):
-            # The stamp itself, where its ink is as dark as a pen's, or its darker letters; a
-            # signature wholly inside a stamp is told by its strokes (_strokes_in_disc, _in_rect).
+        if seal.present and (b is seal_blob or _iou(b.box, seal.bbox) > 0.6
+                             or (oval is not None and _outer_ring(b.box, oval))
+                             or (_inside(b.box, seal.bbox) > 0.85 and not _darker(gray, mask, b.box, seal.bbox))):
+            # The stamp itself, where its ink is as dark as a pen's, its outer rim, or its letters:
+            # inside a stamp only a darker stroke is a pen's (same-tone strokes inside a stamp are
+            # told by their shape: _strokes_in_oval, _strokes_in_rect).
             continue
         s = _signature_score(b, px_per_in, h)
         if s > sig.score:
@@ -487,6 +489,18 @@ def _fit_oval(mask: np.ndarray, box, px_per_in: float, tries: int = 150):
     if inner.any() and float(mask[max(0, by0):min(h, by1), max(0, bx0):min(w, bx1)][inner].mean()) > 0.35:
         return None
     return share, e
+
+
+def _darker(gray: np.ndarray, mask: np.ndarray, box, around, by: float = 25.0) -> bool:
+    """Whether the ink in `box` is darker than the rest of the ink in `around` (median levels)."""
+    x0, y0, x1, y1 = (int(v) for v in around)
+    sub, ink = gray[y0:y1, x0:x1], mask[y0:y1, x0:x1].copy()
+    inner = np.zeros_like(ink)
+    inner[max(0, int(box[1]) - y0):max(0, int(box[3]) - y0), max(0, int(box[0]) - x0):max(0, int(box[2]) - x0)] = True
+    mine, rest = sub[ink & inner], sub[ink & ~inner]
+    if len(mine) == 0 or len(rest) == 0:
+        return False
+    return float(np.median(rest)) - float(np.median(mine)) >= by
 
 
 def _inside(a, b) -> float:

@@ -105,23 +105,23 @@ def test_a_seal_cut_off_at_the_page_edge_is_found():
     assert seal.present and seal.bbox[0] >= x - 20, seal
 
 
-# (seed, seal text, seal position, signature width at 300 dpi, signature position)
+# (seed, seal text, stamp shape, seal position, signature width at 300 dpi, signature position)
 LAYOUTS = {
-    "signature beside the seal": (5, "ТОО «АЛЬФА» * АЛМАТЫ * ҚАЗАҚСТАН", (420, 800), None, (150, 830)),
-    "signature written over the seal": (13, "ТОО «ДЕЛЬТА» * АЛМАТЫ", (450, 820), 560, (430, 860)),
+    "signature beside the seal": (5, "ТОО «АЛЬФА» * АЛМАТЫ * ҚАЗАҚСТАН", "round", (420, 800), None, (150, 830)),
+    "signature written over the seal": (13, "ТОО «ДЕЛЬТА» * АЛМАТЫ", "round", (450, 820), 560, (430, 860)),
+    "signature over an oval stamp": (21, "ТОО «КАСПИЙ» * АЛМАТЫ", "oval", (430, 820), 600, (380, 860)),
+    "signature run into a rectangular stamp": (22, "ТОО «СТЕПЬ ОПТИКС» * АСТАНА", "rect", (450, 820), 520, (380, 850)),
+    "signature inside a rectangular stamp": (23, "ТОО «ОМЕГА» * ТАРАЗ", "rect", (430, 820), 330, (480, 845)),
 }
 
 
-# Not yet: "signature beside the seal" on a bitonal page (this faint stamp keeps half its ring
-# after thresholding and scores 0.56); broken stamps on bitonal scans are #4's open end.
 @pytest.mark.parametrize("layout, mode", [(layout, mode) for layout in sorted(LAYOUTS) for mode in
-                                          ("colour", "grayscale", "bitonal")
-                                          if (layout, mode) != ("signature beside the seal", "bitonal")])
+                                          ("colour", "grayscale", "bitonal")])
 def test_seal_and_signature_are_found_where_drawn(layout, mode):
-    seed, text, seal_at, sig_px, sig_at = LAYOUTS[layout]
+    seed, text, shape, seal_at, sig_px, sig_at = LAYOUTS[layout]
     rng = random.Random(seed)
     page, boxes = _page(rng)
-    seal_box = _paste(page, M.seal(rng, text, "БСН 050540009876", shape="round"), *seal_at)
+    seal_box = _paste(page, M.seal(rng, text, "БСН 050540009876", shape=shape), *seal_at)
     sig_box = _paste(page, M.signature(rng, px=sig_px), *sig_at)
     gray = page.convert("L")
     arr = np.asarray(page) if mode == "colour" else np.asarray(gray) if mode == "grayscale" else \
@@ -129,6 +129,45 @@ def test_seal_and_signature_are_found_where_drawn(layout, mode):
     seal, sig = find_marks(arr, DPI, boxes)
     assert seal.present and _overlap(seal.bbox, seal_box), (layout, mode, seal)
     assert sig.present and _overlap(sig.bbox, sig_box), (layout, mode, sig)
+
+
+def test_a_pale_violet_stamp_on_cream_paper_is_found():
+    """Violet ink that kept only a tint is no bluer than gray in absolute terms, only than its paper."""
+    rng = random.Random(24)
+    page, boxes = _page(rng)
+    cream = Image.new("RGB", page.size, (232, 228, 212))
+    page = Image.composite(page, cream, page.convert("L").point(lambda v: 255 if v < 200 else 0))
+    stamp = M.seal(rng, "ТОО «КАСПИЙ ИНДАСТРИАЛ» * АЛМАТЫ", "БСН 180340012345", shape="oval")
+    stamp.putalpha(stamp.getchannel("A").point(lambda v: v * 45 // 100))
+    seal_box = _paste(page, stamp, 420, 820)
+    seal, _ = find_marks(np.asarray(page), DPI, boxes)
+    assert seal.present and _overlap(seal.bbox, seal_box), seal
+
+
+def test_a_rectangular_stamp_cut_off_at_the_page_edge_is_found():
+    rng = random.Random(25)
+    page, boxes = _page(rng)
+    stamp = M.seal(rng, "ТОО «СТЕПЬ ОПТИКС» * ДАЛА ОПТИКС", "БСН 180340012345", shape="rect")
+    x = page.width - stamp.width * DPI // 300 * 3 // 4  # a quarter of it off the page
+    _paste(page, stamp, x, 850)
+    seal, _ = find_marks(np.asarray(page.convert("L")), DPI, boxes)
+    assert seal.present and seal.bbox[0] >= x - 20, seal
+
+
+def test_a_page_stored_sideways_has_its_marks_sought_upright_and_boxed_as_stored():
+    from extractors.readpage import _upright_marks
+
+    rng = random.Random(26)
+    page, boxes = _page(rng)
+    seal_box = _paste(page, M.seal(rng, "ТОО «СИГМА» * АҚТӨБЕ", "БСН 150240007777", shape="rect"), 430, 820)
+    sig_box = _paste(page, M.signature(rng), 120, 850)
+    w, h = page.size
+    stored = np.ascontiguousarray(np.rot90(np.asarray(page.convert("L")), 1))  # scanned turned counter-clockwise
+    # A box (x0, y0, x1, y1) on the upright page lies at (y0, w - x1, y1, w - x0) on the stored one.
+    turn = lambda b: (b[1], w - b[2], b[3], w - b[0])  # noqa: E731
+    seal, sig = _upright_marks(stored, DPI, [turn(b) for b in boxes], 1)
+    assert seal.present and _overlap(seal.bbox, turn(seal_box)), seal
+    assert sig.present and _overlap(sig.bbox, turn(sig_box)), sig
 
 
 def test_a_page_turned_upside_down_keeps_its_marks():
