@@ -571,7 +571,7 @@ def _strokes_in_oval(mask: np.ndarray, oval, px_per_in: float) -> Found | None:
         d = dist[labels == i]
         if d.min() > 1.1 or (d.max() - d.min()) < spread:
             continue  # outside the stamp, or an arc of its rings
-        picked.append((x0 + x, y0 + y, x0 + x + bw, y0 + y + bh))
+        picked.append((int(x0 + x), int(y0 + y), int(x0 + x + bw), int(y0 + y + bh)))
     if not picked:
         return None
     box = (min(b[0] for b in picked), min(b[1] for b in picked), max(b[2] for b in picked), max(b[3] for b in picked))
@@ -600,7 +600,7 @@ def _strokes_in_rect(mask: np.ndarray, box, px_per_in: float) -> Found | None:
         piece = (labels[y:y + bh, x:x + bw] == i).astype(np.uint8)
         if 1.0 - float(cv2.erode(piece, np.ones((3, 3), np.uint8)).sum()) / cnt < 0.6:
             continue  # not a pen's thin stroke
-        picked.append((x0 + x, y0 + y, x0 + x + bw, y0 + y + bh))
+        picked.append((int(x0 + x), int(y0 + y), int(x0 + x + bw), int(y0 + y + bh)))
     if not picked:
         return None
     return Found(True, 0.62, (min(b[0] for b in picked), min(b[1] for b in picked),
