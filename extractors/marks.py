@@ -152,7 +152,7 @@ def _seal_score(b: Blob, px_per_in: float, page_h: int, coverage: float) -> floa
     h = (b.box[3] - b.box[1]) / px_per_in
     if not (0.6 <= w <= 2.8 and 0.45 <= h <= 2.8) or max(w, h) / min(w, h) > 2.6:
         return 0.0
-    score = 0.15 + 0.55 * min(1.0, max(0.0, (coverage - 0.5) / 0.4))
+    score = 0.15 + 0.55 * min(1.0, max(0.0, (coverage - 0.6) / 0.3))
     score += 0.15 * min(1.0, b.coloured * 2)
     if 0.02 <= b.fill <= 0.35:
         score += 0.15
