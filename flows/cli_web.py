@@ -5,8 +5,6 @@ import sys
 
 import typer
 
-from web.guards import ROLES
-
 
 def user_add(
     username: str = typer.Argument(..., help="Sign-in name, e.g. a.seitkali."),
@@ -23,6 +21,7 @@ def user_add(
 
     from flows.files import data_home
     from models.store import Event, StaffUser, open_store
+    from web.guards import ROLES  # here, not at the top: `reexport extract` need not load the store
     from web.security import hash_password, password_problem
 
     if role not in ROLES:
