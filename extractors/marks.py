@@ -212,8 +212,9 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
     # On a colour page seals and signatures are the blue/violet ink; printed text is black.
     colour_page = coloured.sum() > (px_per_in * 0.5) ** 2 * 0.05
     frames: list = []
+    rules: list = []
     mask = _without_rules(coloured.copy() if colour_page else _without_words(ink, text_boxes, px_per_in), px_per_in, frames,
-                          coloured if colour_page else ink)
+                          coloured if colour_page else ink, rules)
     # A black pen's signature on a colour page: black ink outside the read words, taken as a
     # signature only when it stands tall and thin-stroked as handwriting (unread print does not).
     black = _without_rules(_without_words(ink & ~coloured, text_boxes, px_per_in), px_per_in) if colour_page else None
@@ -290,6 +291,8 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
             # inside a stamp only a darker stroke is a pen's (same-tone strokes inside a stamp are
             # told by their shape: _strokes_in_oval, _strokes_in_rect).
             continue
+        if _in_cell(b.box, rules[0], px_per_in):
+            continue  # print in a table cell the reader missed (a bold header), not a signature
         s = _signature_score(b, px_per_in, h)
         if s > sig.score:
             sig = Found(s >= 0.6, s, b.box)
@@ -349,7 +352,7 @@ def _without_words(mask: np.ndarray, boxes, px_per_in: float) -> np.ndarray:
 
 
 def _without_rules(mask: np.ndarray, px_per_in: float, frames: list | None = None,
-                   source: np.ndarray | None = None) -> np.ndarray:
+                   source: np.ndarray | None = None, rules_out: list | None = None) -> np.ndarray:
     """Long straight rules (tables, signature lines) are not marks. A rule on a skewed scan is a
     staircase of short runs, so it is thickened across its direction before the opening finds it.
     The border of a rectangular stamp is made of such rules too: it is found in `source` (the ink
@@ -362,6 +365,8 @@ def _without_rules(mask: np.ndarray, px_per_in: float, frames: list | None = Non
     keep, boxes = _frames(*_rule_parts(source, px_per_in, int(px_per_in * 0.5), int(px_per_in * 0.35)), px_per_in)
     if frames is not None:
         frames.extend(boxes)
+    if rules_out is not None:
+        rules_out.append(rules & ~keep)
     if not rules.any() and not keep.any():
         return mask
     out = mask & ~(cv2.dilate(rules & ~keep, np.ones((3, 3), np.uint8)).astype(bool))
@@ -408,6 +413,18 @@ def _frames(horiz: np.ndarray, vert: np.ndarray, px_per_in: float) -> tuple[np.n
             keep[y:y + h, x:x + w][own] = 1
             boxes.append((int(x) + 3, int(y) + 3, int(x + w) - 3, int(y + h) - 3))  # the joining's margin off
     return keep, boxes
+
+
+def _in_cell(box, rules: np.ndarray, px_per_in: float) -> bool:
+    """Whether ruled lines run right above and right below the box across its width: a table
+    cell. A signature has at most its signature line under it."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    if x1 <= x0 or not rules.any():
+        return False
+    reach, inset = int(px_per_in * 0.15), int(px_per_in * 0.1)
+    above = rules[max(0, y0 - reach):y0 + inset, x0:x1].any(axis=0).mean()
+    below = rules[max(0, y1 - inset):y1 + reach, x0:x1].any(axis=0).mean()
+    return bool(above >= 0.7 and below >= 0.7)
 
 
 def _outer_ring(box, oval) -> bool:

@@ -140,6 +140,25 @@ def test_seal_and_signature_are_found_where_drawn(layout, mode):
     assert sig.present and _overlap(sig.bbox, sig_box), (layout, mode, sig)
 
 
+@pytest.mark.parametrize("mode", ["grayscale", "bitonal"])
+def test_an_unread_bold_table_header_is_no_signature(mode):
+    rng = random.Random(27)
+    page, boxes = _page(rng)
+    d = ImageDraw.Draw(page)
+    x, y, heights, cols = 90, 760, (42, 26), (0, 70, 300, 450, 640)
+    for i in range(len(heights) + 1):
+        d.line([(x, y + sum(heights[:i])), (x + cols[-1], y + sum(heights[:i]))], fill=(20, 20, 20), width=2)
+    for c in cols:
+        d.line([(x + c, y), (x + c, y + sum(heights))], fill=(20, 20, 20), width=2)
+    bold = ImageFont.truetype("DejaVuSans-Bold.ttf", 15)
+    for c, text in zip(cols, ("No.", "Control list No.", "Quantity", "Value")):
+        d.text((x + c + 6, y + 4), text, fill=(10, 10, 10), font=bold)  # not among the read words
+    gray = page.convert("L")
+    arr = np.asarray(gray) if mode == "grayscale" else np.where(np.asarray(gray) < 160, 0, 255).astype(np.uint8)
+    _, sig = find_marks(arr, DPI, boxes)
+    assert not sig.present, sig
+
+
 def test_a_pale_violet_stamp_on_cream_paper_is_found():
     """Violet ink that kept only a tint is no bluer than gray in absolute terms, only than its paper."""
     rng = random.Random(24)
