@@ -137,7 +137,7 @@ def _scan_pixels(page: pdfium.PdfPage, pk_page: pikepdf.Page | None, w_pt: float
     objs = list(page.get_objects(max_depth=1))
     if len(objs) != 1 or objs[0].type != pdfium.raw.FPDF_PAGEOBJ_IMAGE:
         return None
-    images = list(pk_page.images.values())
+    images = list(pk_page.get_images().values())
     if len(images) != 1 or not _plain_image(images[0]):
         return None
     img = objs[0]
@@ -148,8 +148,8 @@ def _scan_pixels(page: pdfium.PdfPage, pk_page: pikepdf.Page | None, w_pt: float
     if abs(b) > 1e-6 or abs(c) > 1e-6 or a <= 0 or d <= 0 or max(abs(x0 - l), abs(y0 - bt), abs(x1 - r), abs(y1 - t)) > edge:
         return None
     w_px, h_px = img.get_px_size()
-    if not 150.0 <= w_px * 72.0 / w_pt <= 400.0:
-        return None  # odd resolutions are resampled by the render path as before
+    if not 150.0 <= w_px * 72.0 / w_pt <= 400.0 or abs(h_px / h_pt - w_px / w_pt) > 0.01 * w_px / w_pt:
+        return None  # odd or non-square resolutions are resampled by the render path as before
     # pdfium hands over a bitmap of its own; the copy below outlives it, and pypdfium2
     # frees it when it goes (closing it by hand is flagged as unsafe).
     arr = img.get_bitmap(render=False).to_numpy()
