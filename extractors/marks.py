@@ -258,20 +258,9 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
         seal = Found(score >= 0.6, score, _disc_box((cx, cy, r)))
         seal_blob, oval = None, (cx, cy, r, r, 0.0)
     if not seal.present:
-        # An oval stamp with a signature run into it: its outline fitted to the blob's edge.
-        for b in blobs:
-            bw, bh = (b.box[2] - b.box[0]) / px_per_in, (b.box[3] - b.box[1]) / px_per_in
-            if not (0.6 <= max(bw, bh) <= 4.0 and min(bw, bh) >= 0.45) or b.fill > 0.35 or b.box[1] < h * 0.1:
-                continue
-            fit = _fit_oval(mask, b.box, px_per_in)
-            if fit is None:
-                continue
-            share, e = fit
-            x0, y0, x1, y1 = b.box
-            colour = float((coloured[y0:y1, x0:x1] & mask[y0:y1, x0:x1]).sum()) / max(1, b.ink)
-            score = min(1.0, 0.25 + 0.6 * share + 0.15 * min(1.0, colour * 2))
-            if score > seal.score:
-                seal, seal_blob, oval = Found(score >= 0.6, score, _oval_box(e)), None, e
+        found = _best_oval(blobs, mask, coloured, px_per_in, h)
+        if found is not None and found[0].score > seal.score:
+            (seal, oval), seal_blob = found, None
     rest = mask
     if seal.present:
         # Signatures are sought in the ink left once the stamp is taken out, and among dark strokes.
@@ -289,7 +278,7 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
                              or (_inside(b.box, seal.bbox) > 0.85 and not _darker(gray, mask, b.box, seal.bbox))):
             # The stamp itself, where its ink is as dark as a pen's, its outer rim, or its letters:
             # inside a stamp only a darker stroke is a pen's (same-tone strokes inside a stamp are
-            # told by their shape: _strokes_in_oval, _strokes_in_rect).
+            # told by their shape: _strokes_inside).
             continue
         if _in_cell(b.box, rules[0], px_per_in):
             continue  # print in a table cell the reader missed (a bold header), not a signature
@@ -303,28 +292,8 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
             s = _signature_score(b, px_per_in, h)
             if s > sig.score:
                 sig = Found(s >= 0.6, s, b.box)
-    ring = oval
-    if ring is None and circle is not None and seal.present and _iou(_disc_box(circle[1]), seal.bbox) > 0.6:
-        cx, cy, r = circle[1]
-        ring = (cx, cy, r, r, 0.0)
-    if seal.present and not sig.present and ring is not None:
-        # Written across a round stamp and in the same tone (a bitonal scan): strokes inside the
-        # disc that run across it, where the stamp's rings and letters keep their distance from its centre.
-        inside = _strokes_in_oval(mask, ring, px_per_in)
-        if inside is not None:
-            sig = inside
-    if ring is None and seal.present and seal_blob is not None:
-        shares = outline_shares(mask, seal_blob.box, px_per_in)
-        if shares is not None and shares[0] >= shares[1]:
-            ring = shares[2]  # a round or oval stamp found as a blob: its inscribed ellipse
-    if seal.present and not sig.present and ring is not None and oval is None and seal_blob is not None:
-        inside = _strokes_in_oval(mask, ring, px_per_in)
-        if inside is not None:
-            sig = inside
-    if seal.present and not sig.present and ring is None:
-        # Written inside a rectangular stamp in the same tone: tall strokes in its middle, where
-        # the stamp has only its borders' insets and short lines of small letters.
-        inside = _strokes_in_rect(mask, seal.bbox, px_per_in)
+    if seal.present and not sig.present:
+        inside = _strokes_inside(mask, seal, seal_blob, oval, circle, px_per_in)
         if inside is not None:
             sig = inside
     if seal.present and not sig.present and seal_blob is not None \
@@ -358,7 +327,8 @@ def _without_rules(mask: np.ndarray, px_per_in: float, frames: list | None = Non
     The border of a rectangular stamp is made of such rules too: it is found in `source` (the ink
     before the read words were masked: a stamp's text often touches its border, and the word's
     box would cut it), kept whole, and its box added to `frames` when a list is given."""
-    rules = _rules(mask, px_per_in, max(15, int(px_per_in * 0.8)), max(15, int(px_per_in * 0.8)))
+    line_len = max(15, int(px_per_in * 0.8))
+    rules = np.bitwise_or(*_rule_parts(mask, px_per_in, line_len, line_len))
     if source is None:
         source = mask
     # A flat stamp's sides are shorter than a table rule: its border is sought with shorter ones.
@@ -378,11 +348,6 @@ def _rule_parts(mask: np.ndarray, px_per_in: float, h_len: int, v_len: int) -> t
     horiz = cv2.morphologyEx(cv2.dilate(m8, np.ones((5, 1), np.uint8)), cv2.MORPH_OPEN, np.ones((1, h_len), np.uint8))
     vert = cv2.morphologyEx(cv2.dilate(m8, np.ones((1, 5), np.uint8)), cv2.MORPH_OPEN, np.ones((v_len, 1), np.uint8))
     return horiz, vert
-
-
-def _rules(mask: np.ndarray, px_per_in: float, h_len: int, v_len: int) -> np.ndarray:
-    horiz, vert = _rule_parts(mask, px_per_in, h_len, v_len)
-    return horiz | vert
 
 
 def _frames(horiz: np.ndarray, vert: np.ndarray, px_per_in: float) -> tuple[np.ndarray, list]:
@@ -425,6 +390,26 @@ def _in_cell(box, rules: np.ndarray, px_per_in: float) -> bool:
     above = rules[max(0, y0 - reach):y0 + inset, x0:x1].any(axis=0).mean()
     below = rules[max(0, y1 - inset):y1 + reach, x0:x1].any(axis=0).mean()
     return bool(above >= 0.7 and below >= 0.7)
+
+
+def _best_oval(blobs: list[Blob], mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_h: int):
+    """(Found, oval) of the best oval stamp whose outline fits a blob's edge (a stamp with a
+    signature run into it), or None."""
+    best = None
+    for b in blobs:
+        bw, bh = (b.box[2] - b.box[0]) / px_per_in, (b.box[3] - b.box[1]) / px_per_in
+        if not (0.6 <= max(bw, bh) <= 4.0 and min(bw, bh) >= 0.45) or b.fill > 0.35 or b.box[1] < page_h * 0.1:
+            continue
+        fit = _fit_oval(mask, b.box, px_per_in)
+        if fit is None:
+            continue
+        share, e = fit
+        x0, y0, x1, y1 = b.box
+        colour = float((coloured[y0:y1, x0:x1] & mask[y0:y1, x0:x1]).sum()) / max(1, b.ink)
+        score = min(1.0, 0.25 + 0.6 * share + 0.15 * min(1.0, colour * 2))
+        if best is None or score > best[0].score:
+            best = (Found(score >= 0.6, score, _oval_box(e)), e)
+    return best
 
 
 def _outer_ring(box, oval) -> bool:
@@ -567,6 +552,24 @@ def _best_circle(mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_
         if best is None or score > best[0]:
             best = (score, (float(cx), float(cy), float(r)))
     return best
+
+
+def _strokes_inside(mask: np.ndarray, seal: Found, seal_blob: Blob | None, oval, circle, px_per_in: float) -> Found | None:
+    """A signature written inside the stamp in the same tone (a bitonal scan), sought by the
+    stamp's shape: the outline found for it, a ring matching it, or the ellipse inscribed in its
+    blob when that fits better than a rectangle; else it is taken as rectangular."""
+    ring = oval
+    if ring is None and circle is not None and _iou(_disc_box(circle[1]), seal.bbox) > 0.6:
+        cx, cy, r = circle[1]
+        ring = (cx, cy, r, r, 0.0)
+    if ring is None and seal_blob is not None:
+        shares = outline_shares(mask, seal_blob.box, px_per_in)
+        if shares is not None and shares[0] >= shares[1]:
+            ring = shares[2]
+    # In a round stamp: strokes that run across it, where its rings and letters keep their
+    # distance from the centre. In a rectangular one: tall strokes in its middle, where it has
+    # only its borders' insets and short lines of small letters.
+    return _strokes_in_oval(mask, ring, px_per_in) if ring is not None else _strokes_in_rect(mask, seal.bbox, px_per_in)
 
 
 def _strokes_in_oval(mask: np.ndarray, oval, px_per_in: float) -> Found | None:

@@ -48,10 +48,8 @@ def page_ink(gray: np.ndarray, long_side: int = THUMB_LONG_SIDE) -> np.ndarray:
     return ink
 
 
-def estimate_skew(gray: np.ndarray | None, limit: float = 4.0, ink: np.ndarray | None = None) -> float:
-    """Skew angle in degrees by projection profiles of ink pixels on a reduced image."""
-    if ink is None:
-        ink = page_ink(gray)
+def estimate_skew(ink: np.ndarray, limit: float = 4.0) -> float:
+    """Skew angle in degrees by projection profiles of a page's reduced ink (page_ink)."""
     ys, xs = np.nonzero(ink)
     if len(xs) < 500:
         return 0.0
@@ -82,13 +80,11 @@ def _line_count(ink: np.ndarray, across: bool, unit: float) -> int:
     return int(((length >= 4 * thick) & (length >= 40 * unit) & (thick >= 3 * unit)).sum())
 
 
-def looks_sideways(gray: np.ndarray | None, ink: np.ndarray | None = None) -> bool:
+def looks_sideways(ink: np.ndarray) -> bool:
     """A page turned by 90 degrees has its text lines running down the page. Told before any
     OCR, so that such a page skips the failed upright reading (about a second a page). On 100
     generated pages: 6 of 6 sideways pages had no line across and 15-73 down; upright ones at
-    least 8 times more lines across than down."""
-    if ink is None:
-        ink = page_ink(gray)
+    least 8 times more lines across than down. `ink`: the page's reduced ink (page_ink)."""
     unit = max(ink.shape) / 1100.0  # the sizes below were measured on a copy 1100 px long
     down = _line_count(ink, False, unit)
     return down >= 8 and down >= 3 * _line_count(ink, True, unit)
@@ -202,7 +198,7 @@ def _prepare(gray: np.ndarray, k: int, ink: np.ndarray) -> tuple[np.ndarray, np.
     h, w = gray.shape
     m = _rot_matrix(k, w, h)
     img = np.ascontiguousarray(np.rot90(gray, -k)) if k % 4 else gray
-    skew = estimate_skew(None, ink=np.rot90(ink, -k) if k % 4 else ink)
+    skew = estimate_skew(np.rot90(ink, -k) if k % 4 else ink)
     if abs(skew) >= DESKEW_MIN_DEG:
         hh, ww = img.shape
         r = cv2.getRotationMatrix2D((ww / 2, hh / 2), skew, 1.0)
@@ -285,7 +281,7 @@ def ocr_page(gray: np.ndarray, lang: str, good_enough: float = 0.55) -> OcrPage:
     other page pays for it only after a poor reading (a wasted second)."""
     gray = even_out_lighting(gray)
     ink = page_ink(gray)
-    sideways = looks_sideways(None, ink)
+    sideways = looks_sideways(ink)
     osd_first = sideways or looks_upside_down(ink)
     turns = (1, 3) if sideways else (2,)  # the turns the page's line structure allows
     best = None

@@ -41,9 +41,9 @@ def _load() -> ctypes.CDLL:
     lib.TessBaseAPISetImage.argtypes = [p, ctypes.c_void_p, i, i, i, i]
     lib.TessBaseAPIRecognize.argtypes = [p, p]
     lib.TessBaseAPIRecognize.restype = i
-    # Returned as a pointer, not c_char_p, so that it can be handed back to TessDeleteText.
     lib.TessBaseAPIDetectOrientationScript.argtypes = [p, ctypes.POINTER(i), ctypes.POINTER(ctypes.c_float), p, p]
     lib.TessBaseAPIDetectOrientationScript.restype = i
+    # Returned as a pointer, not c_char_p, so that it can be handed back to TessDeleteText.
     lib.TessBaseAPIGetTsvText.argtypes = [p, i]
     lib.TessBaseAPIGetTsvText.restype = ctypes.POINTER(ctypes.c_char)
     lib.TessDeleteText.argtypes = [ctypes.POINTER(ctypes.c_char)]
@@ -76,6 +76,7 @@ class Engine:
 
     def __init__(self, lang: str, variables: dict[str, str], oem: int = OEM_LSTM_ONLY):
         self.lib = _library()
+        self._page = None
         self.handle = self.lib.TessBaseAPICreate()
         # Its notes ("Estimating resolution as 391") would flood the logs of every worker.
         self.lib.TessBaseAPISetVariable(self.handle, b"debug_file", b"/dev/null")
@@ -87,12 +88,21 @@ class Engine:
                 self.close()
                 raise TesseractUnavailable(f"tesseract has no variable {k!r}")
 
-    def words(self, gray: np.ndarray, psm: int) -> list[TsvWord]:
-        img = np.ascontiguousarray(gray, dtype=np.uint8)
+    def _set_page(self, gray: np.ndarray, psm: int) -> None:
+        """Hands tesseract the page, kept referenced here until the engine is cleared (tesseract
+        reads the numpy buffer itself)."""
+        self._page = img = np.ascontiguousarray(gray, dtype=np.uint8)
         h, w = img.shape
+        self.lib.TessBaseAPISetPageSegMode(self.handle, psm)
+        self.lib.TessBaseAPISetImage(self.handle, img.ctypes.data, w, h, 1, w)
+
+    def _clear(self) -> None:
+        self.lib.TessBaseAPIClear(self.handle)  # drops the page, keeps the models
+        self._page = None
+
+    def words(self, gray: np.ndarray, psm: int) -> list[TsvWord]:
         lib = self.lib
-        lib.TessBaseAPISetPageSegMode(self.handle, psm)
-        lib.TessBaseAPISetImage(self.handle, img.ctypes.data, w, h, 1, w)
+        self._set_page(gray, psm)
         try:
             if lib.TessBaseAPIRecognize(self.handle, None) != 0:
                 raise RuntimeError("tesseract could not recognise the page")
@@ -103,23 +113,20 @@ class Engine:
                 if raw:
                     lib.TessDeleteText(raw)
         finally:
-            lib.TessBaseAPIClear(self.handle)  # drops the page, keeps the models
+            self._clear()
             _trim()
         return parse_tsv(tsv)
 
     def orientation(self, gray: np.ndarray) -> tuple[int, float]:
         """(degrees to turn the page clockwise to make it upright, confidence) by tesseract's
         orientation detection; the engine must have been loaded with the "osd" model."""
-        img = np.ascontiguousarray(gray, dtype=np.uint8)
-        h, w = img.shape
         lib = self.lib
         deg, conf = ctypes.c_int(0), ctypes.c_float(0.0)
-        lib.TessBaseAPISetPageSegMode(self.handle, 0)  # orientation and script only
-        lib.TessBaseAPISetImage(self.handle, img.ctypes.data, w, h, 1, w)
+        self._set_page(gray, 0)  # psm 0: orientation and script only
         try:
             found = lib.TessBaseAPIDetectOrientationScript(self.handle, ctypes.byref(deg), ctypes.byref(conf), None, None)
         finally:
-            lib.TessBaseAPIClear(self.handle)
+            self._clear()
         # Tesseract reports the orientation of the text; the turn that undoes it is its complement
         # (what `tesseract --psm 0` prints as "Rotate").
         return ((360 - deg.value) % 360, float(conf.value)) if found else (0, 0.0)
@@ -164,25 +171,17 @@ def parse_tsv(tsv: str) -> list[TsvWord]:
     return out
 
 
-def _engines() -> dict:
+def osd_engine() -> Engine:
+    """This thread's orientation detector (the legacy "osd" model: not an LSTM one)."""
+    return engine("osd", {"min_characters_to_try": "20"}, OEM_TESSERACT_ONLY)
+
+
+def engine(lang: str, variables: dict[str, str] | None = None, oem: int = OEM_LSTM_ONLY) -> Engine:
+    """This thread's engine for `lang` (created on first use; kept for the worker's life)."""
     engines = getattr(_local, "engines", None)
     if engines is None:
         engines = _local.engines = {}
-    return engines
-
-
-def osd_engine() -> Engine:
-    """This thread's orientation detector (the legacy "osd" model: not an LSTM one)."""
-    engines = _engines()
-    if "osd" not in engines:
-        engines["osd"] = Engine("osd", {"min_characters_to_try": "20"}, oem=OEM_TESSERACT_ONLY)
-    return engines["osd"]
-
-
-def engine(lang: str, variables: dict[str, str] | None = None) -> Engine:
-    """This thread's engine for `lang` (created on first use; kept for the worker's life)."""
-    engines = _engines()
-    key = (lang, tuple(sorted((variables or {}).items())))
+    key = (lang, oem, tuple(sorted((variables or {}).items())))
     if key not in engines:
-        engines[key] = Engine(lang, variables or {})
+        engines[key] = Engine(lang, variables or {}, oem)
     return engines[key]

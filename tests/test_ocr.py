@@ -41,7 +41,7 @@ def test_turned_pages_are_read_upright_with_boxes_on_the_stored_page(gray, turns
 @pytest.mark.parametrize("turns", [0, 1, 2, 3])
 def test_sideways_pages_are_told_by_their_lines_before_any_ocr(gray, turns):
     turned = np.ascontiguousarray(np.rot90(gray, turns))
-    assert ocr.looks_sideways(turned) == (turns % 2 == 1)
+    assert ocr.looks_sideways(ocr.page_ink(turned)) == (turns % 2 == 1)
 
 
 @pytest.mark.parametrize("turns", [0, 2])
@@ -72,7 +72,7 @@ def test_skew_is_measured_in_degrees(gray):
 
     r = cv2.getRotationMatrix2D((w / 2, h / 2), 1.5, 1.0)
     skewed = cv2.warpAffine(gray, r, (w, h), borderValue=255)
-    assert abs(abs(ocr.estimate_skew(skewed)) - 1.5) < 0.3
+    assert abs(abs(ocr.estimate_skew(ocr.page_ink(skewed))) - 1.5) < 0.3
 
 
 def test_the_loaded_engine_reads_what_the_tesseract_cli_reads(gray, tmp_path):
