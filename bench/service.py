@@ -34,6 +34,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
+from bench.proctree import TreeCpu
 from models.store import Event, IntakeFile, open_store
 from samplegen.__main__ import plan_files
 from samplegen.generate import build_file
@@ -142,6 +143,7 @@ def main(argv: list[str] | None = None) -> None:
     store = open_store(home=home)
     with store.session() as s:
         known = s.scalar(select(func.max(IntakeFile.id))) or 0  # a shared store may hold earlier runs
+    cpu = TreeCpu(service.pid).start()
     try:
         for f in files:  # copy under a temporary name, then rename: the inbox sees whole files only
             tmp = home / "inbox" / (f.name + ".part")
@@ -157,6 +159,7 @@ def main(argv: list[str] | None = None) -> None:
             if finished >= len(files):
                 break
             time.sleep(1)
+        cpu_by_role = cpu.stop()
         with store.session() as s:
             rows = s.scalars(select(IntakeFile).where(mine)).all()
             processed = s.execute(select(Event.file_id, func.count()).where(
@@ -179,8 +182,10 @@ def main(argv: list[str] | None = None) -> None:
 
     t0 = time.perf_counter()
     slots = args.workers * args.runs_at_once
+    direct_cpu = TreeCpu(os.getpid()).start()
     direct = list(extract_files(files, ExtractSettings(workers=slots)))
     direct_wall = time.perf_counter() - t0
+    direct_by_role = direct_cpu.stop()
     direct_pages = sum(o.result.page_count for o in direct if o.result)
 
     p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
@@ -190,10 +195,16 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  pages/s                   {pages / wall:8.3f}")
     print(f"  drop-to-result latency    median {statistics.median(latencies):.1f} s, p95 {p95:.1f} s")
     print(f"  direct pipeline, same files: {direct_pages / direct_wall:.3f} pages/s ({direct_wall:.0f} s)")
+    print("  direct pipeline CPU: " + ", ".join(f"{r} {secs:.1f} s" for r, secs in sorted(direct_by_role.items())))
     print(f"  time outside OCR vs direct: {max(0.0, 1 - direct_wall / wall):.1%}")
     print(f"  read-page task time / (wall x slots): {ocr_task_s / (wall * slots):.1%} busy in OCR tasks")
     twice = sorted(fid for fid, n in processed if n > 1)
     print(f"  ledger rows {len(rows)} for {len(files)} files dropped; processed twice: {len(twice)} {twice[:10]}")
+    busy = sum(cpu_by_role.values())
+    print(f"  CPU by process, first drop to last result ({busy:.0f} s of {wall * (os.cpu_count() or 1):.0f} s "
+          f"on {os.cpu_count()} cores):")
+    for r, secs in sorted(cpu_by_role.items(), key=lambda kv: -kv[1]):
+        print(f"    {r:24s} {secs:7.1f} s  {secs / max(busy, 1e-9):6.1%}  {secs / max(pages, 1) * 1000:6.0f} ms/page")
     if by_worker:
         print("  process-files runs by worker: " + ", ".join(f"{w} {n}" for w, n in sorted(by_worker.items())))
     if len(rows) != len(files) or twice:

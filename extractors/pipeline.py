@@ -69,16 +69,21 @@ def _error(path: Path, exc: Rejected) -> ExtractionError:
     return ExtractionError(source=path.name, sha256=digest, error=exc.code, message=exc.message)
 
 
+def page_pool(workers: int, initializer: Callable[[], None] = init_worker) -> ProcessPoolExecutor:
+    """The OCR processes: one page at a time each, one per core by default. Started fresh
+    (forkserver), not forked from a process that may hold library threads and locks (pdfium,
+    BLAS): a forked child can hang on them."""
+    return ProcessPoolExecutor(max_workers=workers, initializer=initializer,
+                               mp_context=multiprocessing.get_context("forkserver"))
+
+
 def extract_files(paths: Iterable[Path], settings: ExtractSettings | None = None,
                   progress: Callable[[int], None] | None = None, previews: bool = False) -> Iterator[Outcome]:
     """Yields one Outcome per path, in order. Pages of consecutive files overlap in the pool;
     at most 2 x workers pages are in flight, so memory does not grow with the batch."""
     settings = settings or ExtractSettings()
     window = settings.workers * 2
-    # Workers are started fresh (forkserver), not forked from a process that may hold
-    # library threads and locks (pdfium, BLAS): a forked child can hang on them.
-    ctx = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=settings.workers, initializer=init_worker, mp_context=ctx) as pool:
+    with page_pool(settings.workers) as pool:
         files: deque[list] = deque()  # [path, InputFile | None, Rejected | None, futures]
         jobs: deque[tuple[list[Future], PageJob]] = deque()
         running: set[Future] = set()

@@ -19,9 +19,23 @@ def die_with_parent() -> None:
     orphaned by the kill -9 test). So a process whose parent is already gone exits here."""
     if sys.platform.startswith("linux"):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    parent = multiprocessing.parent_process()
-    if parent is not None and os.getppid() != parent.pid:
+    if os.getppid() == 1 or not _alive(multiprocessing.parent_process()):
         os._exit(1)
+
+
+def _alive(parent) -> bool:
+    """Whether the process that asked for this one still runs. Not `os.getppid() == parent.pid`:
+    a pool worker started by a forkserver is the forkserver's child, not its requester's (the
+    forkserver itself ends when its requester does, and the worker then gets the signal)."""
+    if parent is None:
+        return True
+    try:
+        os.kill(parent.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def init_ocr_worker() -> None:

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 import time
 from collections import deque
+from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import INPUTS, NO_CACHE, TASK_SOURCE
-from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy.exc import OperationalError
 
 from extractors.errors import Rejected
 from extractors.inputs import InputFile, open_input
-from extractors.pipeline import Outcome, assemble
+from extractors.pipeline import Outcome, assemble, page_pool
 from extractors.readpage import PageJob, PageRead, read_page
 from extractors.settings import ExtractSettings
 from flows.files import data_home
@@ -47,27 +49,61 @@ def _store_at(home: str, db_url: str) -> Store:
     return open_store(home=Path(home), migrate_schema=False)
 
 
+class OcrPool:
+    """The flow run's OCR processes, shared by its page tasks.
+
+    Page tasks run in threads of the flow-run process and hand the page to this pool: Prefect's
+    own work for a task (its states, cache key, persisted result) is done beside OCR, not in the
+    OCR processes, which import no Prefect and do only what `reexport extract`'s workers do. The
+    pool's size, not the number of threads, bounds OCR to one tesseract per core. A worker that
+    dies breaks the pool; the next task gets a new one, so the task's retry reads the page again."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self._lock = threading.Lock()
+        self._pool = page_pool(workers, init_ocr_worker)
+
+    def read(self, job: PageJob) -> PageRead:
+        with self._lock:
+            pool = self._pool
+        try:
+            return pool.submit(read_page, job).result()
+        except BrokenProcessPool:
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = page_pool(self.workers, init_ocr_worker)
+            raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._pool.shutdown(cancel_futures=True)
+
+
 @task(name="read-page", retries=2, retry_delay_seconds=[2, 10],
-      cache_policy=INPUTS + TASK_SOURCE, persist_result=True, cache_expiration=dt.timedelta(days=30))
-def read_page_task(sha256: str, path: str, kind: str, index: int, settings: ExtractSettings) -> PageRead:
+      cache_policy=(INPUTS - "pool") + TASK_SOURCE, persist_result=True, cache_expiration=dt.timedelta(days=30))
+def read_page_task(sha256: str, path: str, kind: str, index: int, settings: ExtractSettings, pool: OcrPool) -> PageRead:
     # `sha256` is in the inputs so that the cache key names the file's content, not its path.
-    return read_page(PageJob(path, kind, index, settings))
+    return pool.read(PageJob(path, kind, index, settings))
 
 
-@task(name="begin-file", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
-def begin_file(file_id: int, settings: ExtractSettings) -> tuple[str, int, InputFile | None, tuple | None] | None:
-    """Mark the file as being processed and open it: (path, attempt, opened file or None, (code,
-    message) of its refusal or None), or None when it is done already. One task, not two: a task run costs
-    milliseconds of client and server CPU that OCR on the same cores goes without. A refusal is
-    an answer, not an error; what raises (the store busy, a read failing) is retried."""
-    begun = begin_processing(_store(), Layout(data_home()), file_id)
-    if begun is None:
-        return None
-    path, attempt = begun
-    try:
-        return str(path), attempt, open_input(path, settings), None
-    except Rejected as e:
-        return str(path), attempt, None, (e.code, e.message)
+@task(name="begin-files", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def begin_files(file_ids: list[int], settings: ExtractSettings) -> dict[int, tuple | None]:
+    """Mark a batch of files as being processed and open each: file id -> (path, attempt, opened
+    file or None, (code, message) of its refusal or None), or None when it is done already. One
+    task a batch, not one a file: a task run costs milliseconds of client and server CPU that OCR
+    on the same cores goes without. A refusal is an answer, not an error; what raises (the store
+    busy, a read failing) is retried."""
+    opened: dict[int, tuple | None] = {}
+    for file_id, begun in begin_processing(_store(), Layout(data_home()), file_ids).items():
+        if begun is None:
+            opened[file_id] = None
+            continue
+        path, attempt = begun
+        try:
+            opened[file_id] = (str(path), attempt, open_input(path, settings), None)
+        except Rejected as e:
+            opened[file_id] = (str(path), attempt, None, (e.code, e.message))
+    return opened
 
 
 @task(name="store-result", **DB_RETRY, retry_condition_fn=lambda t, r, s: _is_db_error(s))
@@ -90,7 +126,9 @@ def claim_more(run_id: str, limit: int) -> list[int]:
     return claim_received(store, run_id, limit)
 
 
-@flow(name="process-files", task_runner=ProcessPoolTaskRunner(max_workers=_workers(), initializer=init_ocr_worker))
+# Two page tasks per OCR process: one thread does Prefect's bookkeeping for a page while another
+# waits on OCR, so the OCR processes never wait for Prefect.
+@flow(name="process-files", task_runner=ThreadPoolTaskRunner(max_workers=2 * _workers()))
 def process_files(file_ids: list[int]) -> dict[int, str]:
     """Open archived files, read all their pages in parallel, extract fields, store each result
     (which checks its case in the same transaction).
@@ -111,10 +149,12 @@ def process_files(file_ids: list[int]) -> dict[int, str]:
     window = 2 * settings.workers  # pages waiting in the pool before more files are claimed
     states: dict[int, str] = {}
     reading: deque = deque()
+    pool = OcrPool(settings.workers)
 
     def start(ids: list[int]) -> None:
-        for file_id in ids:
-            begun = begin_file(file_id, settings)
+        if not ids:
+            return
+        for file_id, begun in begin_files(ids, settings).items():
             if begun is None:
                 states[file_id] = "done"
                 continue
@@ -123,26 +163,30 @@ def process_files(file_ids: list[int]) -> dict[int, str]:
                 error = ExtractionError(source=Path(path).name, error=refused[0], message=refused[1])
                 states[file_id] = store_result_task(file_id, attempt, Outcome(Path(path), error=error))
                 continue
-            futures = [read_page_task.submit(inp.sha256, path, inp.kind, i, settings) for i in range(inp.page_count)]
+            futures = [read_page_task.submit(inp.sha256, path, inp.kind, i, settings, pool)
+                       for i in range(inp.page_count)]
             reading.append((file_id, attempt, path, inp, futures))
 
-    start(file_ids)
-    while True:
-        # The wrapped futures, not `.state`: that asks the API, once per future.
-        waiting = sum(1 for entry in reading for f in entry[4] if not f.wrapped_future.done())
-        if waiting <= window and time.monotonic() < claim_until:
-            start(claim_more(str(flow_run.id), service.batch_files))
-        if not reading:
-            return states
-        file_id, attempt, path, inp, futures = reading.popleft()
-        try:
-            reads = [f.result() for f in futures]
-            outcome = Outcome(Path(path), result=assemble(inp, Path(path).name, reads))
-        except Exception as e:  # a page the engines could not read after retries: the file fails, visibly
-            outcome = Outcome(Path(path), error=ExtractionError(
-                source=Path(path).name, sha256=inp.sha256, error="unreadable_page",
-                message=f"A page could not be read: {type(e).__name__}: {e}"))
-        states[file_id] = store_result_task(file_id, attempt, outcome)
+    try:
+        start(file_ids)
+        while True:
+            # The wrapped futures, not `.state`: that asks the API, once per future.
+            waiting = sum(1 for entry in reading for f in entry[4] if not f.wrapped_future.done())
+            if waiting <= window and time.monotonic() < claim_until:
+                start(claim_more(str(flow_run.id), service.batch_files))
+            if not reading:
+                return states
+            file_id, attempt, path, inp, futures = reading.popleft()
+            try:
+                reads = [f.result() for f in futures]
+                outcome = Outcome(Path(path), result=assemble(inp, Path(path).name, reads))
+            except Exception as e:  # a page the engines could not read after retries: the file fails, visibly
+                outcome = Outcome(Path(path), error=ExtractionError(
+                    source=Path(path).name, sha256=inp.sha256, error="unreadable_page",
+                    message=f"A page could not be read: {type(e).__name__}: {e}"))
+            states[file_id] = store_result_task(file_id, attempt, outcome)
+    finally:
+        pool.close()
 
 
 @flow(name="process-case")

@@ -38,16 +38,21 @@ def retry_failed(store: Store, file_ids: list[int] | None = None) -> list[int]:
         return [r.id for r in rows]
 
 
-def begin_processing(store: Store, layout: Layout, file_id: int) -> tuple[Path, int] | None:
-    """Mark a ledger row as being processed: its archived path and attempt number, or None when
-    it is already done (exactly once: a repeated request finds the work finished)."""
+def begin_processing(store: Store, layout: Layout, file_ids: list[int]) -> dict[int, tuple[Path, int] | None]:
+    """Mark ledger rows as being processed, in one transaction: each file's archived path and
+    attempt number, or None when it is already done (exactly once: a repeated request finds the
+    work finished)."""
+    begun: dict[int, tuple[Path, int] | None] = {}
     with store.session() as s:
-        row = s.get(IntakeFile, file_id)
-        if row.state == "done":
-            return None
-        row.state = "processing"
-        row.attempts += 1
-        return layout.archive / row.archive_name, row.attempts
+        for file_id in file_ids:
+            row = s.get(IntakeFile, file_id)
+            if row.state == "done":
+                begun[file_id] = None
+                continue
+            row.state = "processing"
+            row.attempts += 1
+            begun[file_id] = (layout.archive / row.archive_name, row.attempts)
+    return begun
 
 
 def claim_received(store: Store, run_id: str, limit: int) -> list[int]:
@@ -76,8 +81,7 @@ def process_files(store: Store, layout: Layout, file_ids: list[int],
     states: dict[int, str] = {}
     todo: list[tuple[int, int]] = []  # (file id, attempt)
     paths = []
-    for file_id in file_ids:
-        begun = begin_processing(store, layout, file_id)
+    for file_id, begun in begin_processing(store, layout, file_ids).items():
         if begun is None:
             states[file_id] = "done"
             continue
