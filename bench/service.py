@@ -7,8 +7,8 @@ and time them to their stored results.
 
 Prints files/min and pages/s from the first drop to the last result, drop-to-result latency
 (median, p95), and the share of the time spent outside OCR: against the same files run through
-the direct pipeline (`extract_files`, same workers) right after, and from Prefect's own record
-of the read-page task runs.
+the direct pipeline (`extract_files`, same workers) right after, and from the CPU time of the
+service's processes (sampled from /proc: OCR processes, flow run, Prefect server, intake/web).
 
 With --work-pool the service is `reexport run --work-pool` against the server PREFECT_API_URL
 names, the case store is REEXPORT_DB_URL's, and the pool's workers (started beforehand) do the
@@ -81,21 +81,6 @@ def start_service(home: Path, api_port: int, workers: int, pool: str | None = No
     raise SystemExit("the service did not start:\n" + (home / "service.log").read_text()[-3000:])
 
 
-def read_page_seconds(api_url: str, since: dt.datetime) -> float:
-    """Total run time of the read-page task runs begun since `since`, as the Prefect server recorded them."""
-    total, offset = 0.0, 0
-    while True:
-        runs = httpx.post(f"{api_url}/task_runs/filter",
-                          json={"task_runs": {"name": {"like_": "read-page"},
-                                              "start_time": {"after_": since.isoformat()}},
-                                "limit": 200, "offset": offset},
-                          timeout=30).json()
-        total += sum(r.get("total_run_time") or 0.0 for r in runs)
-        if len(runs) < 200:
-            return total
-        offset += 200
-
-
 def runs_by_worker(api_url: str, since: dt.datetime) -> dict[str, int]:
     """Which worker ran each process-files run, from the workers' "submitted-flow-run" events."""
     counts: dict[str, int] = {}
@@ -165,7 +150,6 @@ def main(argv: list[str] | None = None) -> None:
             processed = s.execute(select(Event.file_id, func.count()).where(
                 Event.kind == "file.processed", Event.file_id > known).group_by(Event.file_id)).all()
         store.close()
-        ocr_task_s = read_page_seconds(api_url, began)
         by_worker = runs_by_worker(api_url, began) if args.work_pool else {}
     finally:
         service.send_signal(signal.SIGTERM)
@@ -197,7 +181,11 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  direct pipeline, same files: {direct_pages / direct_wall:.3f} pages/s ({direct_wall:.0f} s)")
     print("  direct pipeline CPU: " + ", ".join(f"{r} {secs:.1f} s" for r, secs in sorted(direct_by_role.items())))
     print(f"  time outside OCR vs direct: {max(0.0, 1 - direct_wall / wall):.1%}")
-    print(f"  read-page task time / (wall x slots): {ocr_task_s / (wall * slots):.1%} busy in OCR tasks")
+    ocr_cpu = cpu_by_role.get("OCR pool workers", 0.0)
+    cores = os.cpu_count() or 1
+    if ocr_cpu:  # (with --work-pool the OCR runs in the workers' processes, not under the service)
+        print(f"  OCR processes' CPU / (wall x cores): {ocr_cpu / (wall * cores):.1%} (outside OCR: "
+              f"{1 - ocr_cpu / (wall * cores):.1%}; the direct pipeline: {1 - direct_by_role.get('pool workers', 0.0) / (direct_wall * cores):.1%})")
     twice = sorted(fid for fid, n in processed if n > 1)
     print(f"  ledger rows {len(rows)} for {len(files)} files dropped; processed twice: {len(twice)} {twice[:10]}")
     busy = sum(cpu_by_role.values())

@@ -5,9 +5,8 @@ ExtractionError and the batch goes on."""
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -17,6 +16,7 @@ from extractors.errors import Rejected
 from extractors.fields import goods as G
 from extractors.fields.documents import contract_fields, guarantee_fields
 from extractors.inputs import InputFile, open_input, sha256_of
+from extractors.pagepool import page_pool
 from extractors.readpage import PageJob, PageRead, init_worker, read_page
 from extractors.settings import ExtractSettings
 from extractors.text import Text, group_rows
@@ -69,21 +69,13 @@ def _error(path: Path, exc: Rejected) -> ExtractionError:
     return ExtractionError(source=path.name, sha256=digest, error=exc.code, message=exc.message)
 
 
-def page_pool(workers: int, initializer: Callable[[], None] = init_worker) -> ProcessPoolExecutor:
-    """The OCR processes: one page at a time each, one per core by default. Started fresh
-    (forkserver), not forked from a process that may hold library threads and locks (pdfium,
-    BLAS): a forked child can hang on them."""
-    return ProcessPoolExecutor(max_workers=workers, initializer=initializer,
-                               mp_context=multiprocessing.get_context("forkserver"))
-
-
 def extract_files(paths: Iterable[Path], settings: ExtractSettings | None = None,
                   progress: Callable[[int], None] | None = None, previews: bool = False) -> Iterator[Outcome]:
     """Yields one Outcome per path, in order. Pages of consecutive files overlap in the pool;
     at most 2 x workers pages are in flight, so memory does not grow with the batch."""
     settings = settings or ExtractSettings()
     window = settings.workers * 2
-    with page_pool(settings.workers) as pool:
+    with page_pool(settings.workers, init_worker) as pool:
         files: deque[list] = deque()  # [path, InputFile | None, Rejected | None, futures]
         jobs: deque[tuple[list[Future], PageJob]] = deque()
         running: set[Future] = set()

@@ -12,6 +12,7 @@ import os
 import threading
 import time
 from collections import deque
+from concurrent.futures import wait
 from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
 from pathlib import Path
@@ -21,31 +22,31 @@ from prefect.cache_policies import INPUTS, NO_CACHE, TASK_SOURCE
 from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy.exc import OperationalError
 
-from extractors.errors import Rejected
-from extractors.inputs import InputFile, open_input
-from extractors.pipeline import Outcome, assemble, page_pool
-from extractors.readpage import PageJob, PageRead, read_page
+from extractors.pagepool import page_pool
 from extractors.settings import ExtractSettings
 from flows.files import data_home
-from flows.intake import Layout
 from flows.lifecycle import die_with_parent, init_ocr_worker
-from flows.process import begin_processing, claim_received, process_case, store_outcome
 from models.extraction import ExtractionError
-from models.store import Store, open_store
+
+# The extractors, the case store and the field parsers (spaCy) are imported where they are used,
+# not here: a flow-run process is a fresh interpreter that imports this module before its flow
+# starts, so what is imported here delays its OCR pool (measured: 2.3 s -> 1.0 s of imports).
 
 # Side-effect tasks are never cached; they retry when the store is busy.
 DB_RETRY = dict(retries=3, retry_delay_seconds=[1, 4, 15], cache_policy=NO_CACHE)
 
 
-def _store() -> Store:
+def _store():
     return _store_at(str(data_home()), os.environ.get("REEXPORT_DB_URL", ""))
 
 
 @lru_cache(maxsize=1)
-def _store_at(home: str, db_url: str) -> Store:
+def _store_at(home: str, db_url: str):
     """One store (engine and connection pool) per flow-run process, as SQLAlchemy intends, rather
     than an engine made and dropped by every task. Both arguments key the cache: another data
     directory or database URL (open_store reads REEXPORT_DB_URL) gets a store of its own."""
+    from models.store import open_store
+
     return open_store(home=Path(home), migrate_schema=False)
 
 
@@ -61,9 +62,19 @@ class OcrPool:
     def __init__(self, workers: int):
         self.workers = workers
         self._lock = threading.Lock()
-        self._pool = page_pool(workers, init_ocr_worker)
+        self._pool = self._start()
 
-    def read(self, job: PageJob) -> PageRead:
+    def _start(self):
+        """A pool with its processes started now: they load the extractors and tesseract while the
+        flow opens its first files, rather than on the first page."""
+        pool = page_pool(self.workers, init_ocr_worker)
+        for _ in range(self.workers):
+            pool.submit(int)
+        return pool
+
+    def read(self, job):
+        from extractors.readpage import read_page
+
         with self._lock:
             pool = self._pool
         try:
@@ -71,7 +82,7 @@ class OcrPool:
         except BrokenProcessPool:
             with self._lock:
                 if self._pool is pool:
-                    self._pool = page_pool(self.workers, init_ocr_worker)
+                    self._pool = self._start()
             raise
 
     def close(self) -> None:
@@ -81,8 +92,10 @@ class OcrPool:
 
 @task(name="read-page", retries=2, retry_delay_seconds=[2, 10],
       cache_policy=(INPUTS - "pool") + TASK_SOURCE, persist_result=True, cache_expiration=dt.timedelta(days=30))
-def read_page_task(sha256: str, path: str, kind: str, index: int, settings: ExtractSettings, pool: OcrPool) -> PageRead:
+def read_page_task(sha256: str, path: str, kind: str, index: int, settings: ExtractSettings, pool: OcrPool):
     # `sha256` is in the inputs so that the cache key names the file's content, not its path.
+    from extractors.readpage import PageJob
+
     return pool.read(PageJob(path, kind, index, settings))
 
 
@@ -93,6 +106,11 @@ def begin_files(file_ids: list[int], settings: ExtractSettings) -> dict[int, tup
     task a batch, not one a file: a task run costs milliseconds of client and server CPU that OCR
     on the same cores goes without. A refusal is an answer, not an error; what raises (the store
     busy, a read failing) is retried."""
+    from extractors.errors import Rejected
+    from extractors.inputs import open_input
+    from flows.intake import Layout
+    from flows.process import begin_processing
+
     opened: dict[int, tuple | None] = {}
     for file_id, begun in begin_processing(_store(), Layout(data_home()), file_ids).items():
         if begun is None:
@@ -106,10 +124,15 @@ def begin_files(file_ids: list[int], settings: ExtractSettings) -> dict[int, tup
     return opened
 
 
-@task(name="store-result", **DB_RETRY, retry_condition_fn=lambda t, r, s: _is_db_error(s))
-def store_result_task(file_id: int, attempt: int, outcome: Outcome) -> str:
-    store = _store()
-    return store_outcome(store, Layout(data_home()), file_id, attempt, outcome)
+@task(name="store-results", **DB_RETRY, retry_condition_fn=lambda t, r, s: _is_db_error(s))
+def store_results(finished: list[tuple[int, int, Outcome]]) -> dict[int, str]:
+    """Store the results of files read (file id, attempt, outcome), each in its own transaction
+    that also checks its case. A retry after some were stored finds those done and goes on."""
+    from flows.intake import Layout
+    from flows.process import store_outcome
+
+    store, layout = _store(), Layout(data_home())
+    return {file_id: store_outcome(store, layout, file_id, attempt, outcome) for file_id, attempt, outcome in finished}
 
 
 def _is_db_error(state) -> bool:
@@ -122,6 +145,8 @@ def _workers() -> int:
 
 @task(name="claim-more", **DB_RETRY, retry_condition_fn=lambda t, r, s: _is_db_error(s))
 def claim_more(run_id: str, limit: int) -> list[int]:
+    from flows.process import claim_received
+
     store = _store()
     return claim_received(store, run_id, limit)
 
@@ -148,8 +173,16 @@ def process_files(file_ids: list[int]) -> dict[int, str]:
     claim_until = time.monotonic() + service.run_claims_s
     window = 2 * settings.workers  # pages waiting in the pool before more files are claimed
     states: dict[int, str] = {}
-    reading: deque = deque()
+    reading: deque = deque()  # (file id, attempt, path, opened file, page futures), in order
+    finished: list[tuple[int, int, Outcome]] = []  # read, not yet stored
+    first_ready = 0.0  # when the oldest of `finished` was ready
     pool = OcrPool(settings.workers)
+
+    def done_reading(item: tuple[int, int, Outcome]) -> None:
+        nonlocal first_ready
+        if not finished:
+            first_ready = time.monotonic()
+        finished.append(item)
 
     def start(ids: list[int]) -> None:
         if not ids:
@@ -160,8 +193,10 @@ def process_files(file_ids: list[int]) -> dict[int, str]:
                 continue
             path, attempt, inp, refused = begun
             if refused is not None:
+                from extractors.pipeline import Outcome
+
                 error = ExtractionError(source=Path(path).name, error=refused[0], message=refused[1])
-                states[file_id] = store_result_task(file_id, attempt, Outcome(Path(path), error=error))
+                done_reading((file_id, attempt, Outcome(Path(path), error=error)))
                 continue
             futures = [read_page_task.submit(inp.sha256, path, inp.kind, i, settings, pool)
                        for i in range(inp.page_count)]
@@ -174,25 +209,54 @@ def process_files(file_ids: list[int]) -> dict[int, str]:
             waiting = sum(1 for entry in reading for f in entry[4] if not f.wrapped_future.done())
             if waiting <= window and time.monotonic() < claim_until:
                 start(claim_more(str(flow_run.id), service.batch_files))
-            if not reading:
+            if not reading and not finished:
                 return states
-            file_id, attempt, path, inp, futures = reading.popleft()
-            try:
-                reads = [f.result() for f in futures]
-                outcome = Outcome(Path(path), result=assemble(inp, Path(path).name, reads))
-            except Exception as e:  # a page the engines could not read after retries: the file fails, visibly
-                outcome = Outcome(Path(path), error=ExtractionError(
-                    source=Path(path).name, sha256=inp.sha256, error="unreadable_page",
-                    message=f"A page could not be read: {type(e).__name__}: {e}"))
-            states[file_id] = store_result_task(file_id, attempt, outcome)
+            if reading and _gather_more(finished, first_ready, service):
+                if _head_read(reading[0], timeout=_time_left(first_ready, service)):
+                    done_reading(_outcome(reading.popleft()))
+                continue
+            states.update(store_results(finished))
+            finished, first_ready = [], 0.0
     finally:
         pool.close()
+
+
+def _gather_more(finished: list, first_ready: float, service) -> bool:
+    """Whether to wait for more read files before storing: results are stored a few at a time
+    (one task run for several files; each task run costs CPU that OCR goes without), but none
+    waits longer than REEXPORT_STORE_WAIT_S."""
+    return not finished or (len(finished) < service.store_batch and _time_left(first_ready, service) > 0)
+
+
+def _time_left(first_ready: float, service) -> float | None:
+    return None if not first_ready else max(0.0, first_ready + service.store_wait_s - time.monotonic())
+
+
+def _head_read(entry: tuple, timeout: float | None) -> bool:
+    """Whether all pages of the file first in line are read, waiting up to `timeout` seconds."""
+    return not wait([f.wrapped_future for f in entry[4]], timeout=timeout).not_done
+
+
+def _outcome(entry: tuple) -> tuple[int, int, Outcome]:
+    from extractors.pipeline import Outcome, assemble
+
+    file_id, attempt, path, inp, futures = entry
+    try:
+        reads = [f.result() for f in futures]
+        outcome = Outcome(Path(path), result=assemble(inp, Path(path).name, reads))
+    except Exception as e:  # a page the engines could not read after retries: the file fails, visibly
+        outcome = Outcome(Path(path), error=ExtractionError(
+            source=Path(path).name, sha256=inp.sha256, error="unreadable_page",
+            message=f"A page could not be read: {type(e).__name__}: {e}"))
+    return file_id, attempt, outcome
 
 
 @flow(name="process-case")
 def check_case(case_id: int) -> dict:
     """Completeness, expiry, cross-document checks and the clocks, on demand (every stored file
     already checks its case): `prefect deployment run process-case/reexport -p case_id=N`."""
+    from flows.process import process_case
+
     store = _store()
     check = process_case(store, case_id)
     return {"missing": check.missing_documents, "inconsistencies": check.inconsistencies}

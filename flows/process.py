@@ -11,7 +11,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from extractors.certification import Failure, PageMarks, certification_failures
-from extractors.pipeline import extract_files
 from extractors.settings import ExtractSettings
 from flows.files import write_atomic
 from flows.intake import Layout
@@ -78,6 +77,10 @@ def process_files(store: Store, layout: Layout, file_ids: list[int],
                   settings: ExtractSettings | None = None) -> dict[int, str]:
     """OCR and parse archived files (one pool of OCR workers for the whole batch), store each
     result as it comes; returns the ledger state each file ends in."""
+    # Imported here: the field parsers load spaCy, which the flows' file runs need only once
+    # their first pages are read (they call the stage functions below, not this one).
+    from extractors.pipeline import extract_files
+
     states: dict[int, str] = {}
     todo: list[tuple[int, int]] = []  # (file id, attempt)
     paths = []
@@ -99,6 +102,8 @@ def process_file(store: Store, layout: Layout, file_id: int, settings: ExtractSe
 def store_outcome(store: Store, layout: Layout, file_id: int, attempt: int, outcome) -> str:
     with store.session() as s:
         row = s.get(IntakeFile, file_id)
+        if row.state == "done" and row.attempts == attempt:
+            return "done"  # stored already by this attempt: a retried store task
         if row.state == "done" or row.attempts != attempt:
             # A run that was given up for dead (its service crashed) finished after all: a newer
             # attempt owns the file, so this result is dropped and the file stays processed once.

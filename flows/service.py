@@ -47,6 +47,8 @@ class ServiceSettings(BaseSettings):
     file_runs_at_once: int = Field(1, ge=1, description="process-files runs under way at once (one machine: 1)")
     run_claims_s: float = Field(300.0, ge=0, description="seconds a process-files run takes in files archived "
                                                          "after it began")
+    store_batch: int = Field(8, ge=1, description="read files stored by one task run at most")
+    store_wait_s: float = Field(2.0, ge=0, description="seconds a read file may wait to be stored with others")
     start_timeout_s: float = 90.0
 
 
