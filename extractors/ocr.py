@@ -218,9 +218,7 @@ def remove_rules(gray: np.ndarray) -> np.ndarray:
     rules = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
     if not rules.any():
         return gray
-    out = gray.copy()
-    out[rules > 0] = 255
-    return out
+    return cv2.max(gray, rules)  # rules are 0 or 255: white where they are, the page elsewhere
 
 
 CODE_TOKEN = re.compile(r"^(?=.*\d)(?=.*[A-Za-zА-Яа-яЁё])[\w./\-]{2,24}$")

@@ -100,9 +100,9 @@ def pdf_page(pdf: pdfium.PdfDocument, index: int, dpi: float | None, fallback_dp
     try:
         w_pt, h_pt = page.get_size()
         if dpi is None:
-            native = _scan_pixels(page, pike.pages[index] if pike is not None else None, w_pt, h_pt)
-            if native is not None:
-                return _from_scan(*native, w_pt, h_pt)
+            scan = _scan_raster(page, pike.pages[index] if pike is not None else None, w_pt, h_pt)
+            if scan is not None:
+                return scan
             nd = native_dpi(page)
             dpi = min(max(nd, 150.0), 400.0) if nd else float(fallback_dpi)
         scale = dpi / 72.0
@@ -128,8 +128,8 @@ def _plain_image(xobj: pikepdf.Object) -> bool:
     return str(cs) in PLAIN_SPACES
 
 
-def _scan_pixels(page: pdfium.PdfPage, pk_page: pikepdf.Page | None, w_pt: float, h_pt: float):
-    """(pixels, is 1-bit) of a page drawn by one upright image filling it, else None.
+def _scan_raster(page: pdfium.PdfPage, pk_page: pikepdf.Page | None, w_pt: float, h_pt: float) -> Raster | None:
+    """The raster of a page drawn by one upright image filling it, from its decoded pixels, else None.
     Rendering such a page costs 3-10 times its decode (measured: 100-170 ms against
     10-40 ms at 300 dpi) and changes nothing."""
     if pk_page is None or page.get_rotation() % 360 or pdfium.raw.FPDFPage_GetAnnotCount(page) > 0:
@@ -150,33 +150,26 @@ def _scan_pixels(page: pdfium.PdfPage, pk_page: pikepdf.Page | None, w_pt: float
     w_px, h_px = img.get_px_size()
     if not 150.0 <= w_px * 72.0 / w_pt <= 400.0 or abs(h_px / h_pt - w_px / w_pt) > 0.01 * w_px / w_pt:
         return None  # odd or non-square resolutions are resampled by the render path as before
-    # pdfium hands over a bitmap of its own; the copy below outlives it, and pypdfium2
-    # frees it when it goes (closing it by hand is flagged as unsafe).
-    arr = img.get_bitmap(render=False).to_numpy()
-    fmt = arr.shape[2] if arr.ndim == 3 else 1
-    if fmt == 1:
-        out = np.array(arr, copy=True)
-    elif fmt in (3, 4):
-        out = cv2.cvtColor(np.ascontiguousarray(arr[..., :3]), cv2.COLOR_BGR2RGB)
-    else:
-        return None
-    if out.shape[0] != h_px or out.shape[1] != w_px:
+    # pdfium hands over a bitmap of its own, freed by pypdfium2 when `bitmap` goes (closing it
+    # by hand is flagged as unsafe): everything returned is made from it before that.
+    bitmap = img.get_bitmap(render=False)
+    arr = bitmap.to_numpy()
+    channels = arr.shape[2] if arr.ndim == 3 else 1
+    if channels not in (1, 3, 4) or arr.shape[:2] != (h_px, w_px):
         return None
     one_bit = int(images[0].get("/BitsPerComponent", 8)) == 1
-    if one_bit and out.ndim == 3:
-        out = np.ascontiguousarray(out[..., 0])  # pdfium widens 1-bit pixels to three equal channels
-    return out, one_bit
-
-
-def _from_scan(arr: np.ndarray, one_bit: bool, w_pt: float, h_pt: float) -> Raster:
-    h, w = arr.shape[:2]
-    scale = w / w_pt
+    scale = w_px / w_pt
     mark_scale = min(scale, MARK_DPI / 72.0)
     size = (max(1, round(w_pt * mark_scale)), max(1, round(h_pt * mark_scale)))
-    small = cv2.resize(arr, size, interpolation=cv2.INTER_AREA)
-    if small.ndim == 2:
-        small = cv2.cvtColor(small, cv2.COLOR_GRAY2RGB)
-    gray = cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY) if arr.ndim == 3 else arr
+    if channels == 1 or one_bit:  # pdfium widens 1-bit pixels to three equal channels
+        gray = np.array(arr if channels == 1 else arr[..., 0], copy=True)
+        small = cv2.cvtColor(cv2.resize(gray, size, interpolation=cv2.INTER_AREA), cv2.COLOR_GRAY2RGB)
+    else:
+        # Converted from pdfium's BGR(A) order directly: the same pixels as turning the whole
+        # page into RGB first, without that pass over 25 MB (and the small copy is turned instead).
+        gray = cv2.cvtColor(arr, cv2.COLOR_BGR2GRAY if channels == 3 else cv2.COLOR_BGRA2GRAY)
+        small = cv2.cvtColor(cv2.resize(arr, size, interpolation=cv2.INTER_AREA),
+                             cv2.COLOR_BGR2RGB if channels == 3 else cv2.COLOR_BGRA2RGB)
     colour = "bitonal" if one_bit else _colour_kind(None, small)
     return Raster(gray, scale, w_pt, h_pt, colour, small, mark_scale)
 

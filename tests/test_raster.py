@@ -36,7 +36,7 @@ def test_a_scanned_page_is_decoded_as_stored_and_matches_its_render(tmp_path):
         path = _scan_pdf(tmp_path, mode)
         doc, pike = pdfium.PdfDocument(str(path)), pikepdf.open(path)
         page = doc[0]
-        assert raster._scan_pixels(page, pike.pages[0], *page.get_size()) is not None, mode  # the decode path is taken
+        assert raster._scan_raster(page, pike.pages[0], *page.get_size()) is not None, mode  # the decode path is taken
         decoded = raster.pdf_page(doc, 0, None, 300, pike)
         rendered = raster.pdf_page(doc, 0, None, 300)
         assert decoded.gray.shape == (3508, 2480)  # the scan's own pixels
@@ -54,7 +54,7 @@ def test_a_page_with_more_than_its_scan_is_rendered(tmp_path):
     path = _scan_pdf(tmp_path, "L", overlay=True)
     doc, pike = pdfium.PdfDocument(str(path)), pikepdf.open(path)
     page = doc[0]
-    assert raster._scan_pixels(page, pike.pages[0], *page.get_size()) is None
+    assert raster._scan_raster(page, pike.pages[0], *page.get_size()) is None
     r = raster.pdf_page(doc, 0, None, 300, pike)
     k = 300 / 72
     assert r.gray[int(3508 - 125 * k), int(200 * k)] < 50  # the box drawn at (100, 100)-(300, 150) pt: the page was rendered
