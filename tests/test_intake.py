@@ -221,3 +221,28 @@ def test_kill_9_mid_batch_then_restart_finishes_every_file_once(tmp_path, genera
     assert sorted(processed) == sorted(r.id for r in rows)  # each file processed exactly once
     assert len(list(layout.archive.iterdir())) == 6
     assert not any(p.is_file() for p in layout.inbox.rglob("*")) and not list(layout.quarantine.iterdir())
+
+
+def test_a_result_stored_twice_by_one_attempt_is_stored_once(env, generated):
+    """Results are stored a few files a task run; a retried run (the store was busy) stores the
+    files done before again: the same attempt finds its result there and says nothing more,
+    while a result of an older attempt is still dropped as stale, visibly."""
+    from extractors.pipeline import extract_files
+    from flows.process import begin_processing, store_outcome
+
+    store, layout = env
+    drop(layout, "contract.pdf", generated["born_contract_en"].read_bytes())
+    loop = IntakeLoop(store, layout, SETTINGS, settle_s=0)
+    loop.tracker.stable(layout.inbox, now=0)
+    (taken,) = [take(store, layout, path, SETTINGS) for path in loop.tracker.stable(layout.inbox, now=1)]
+    with store.session() as s:
+        file_id = s.scalar(select(IntakeFile.id))
+    (path, attempt), = [b for b in begin_processing(store, layout, [file_id]).values()]
+    (outcome,) = list(extract_files([path], SETTINGS))
+    assert store_outcome(store, layout, file_id, attempt, outcome) == "done"
+    assert store_outcome(store, layout, file_id, attempt, outcome) == "done"
+    assert store_outcome(store, layout, file_id, attempt - 1, outcome) == "done"
+    with store.session() as s:
+        kinds = list(s.scalars(select(Event.kind).where(Event.file_id == file_id)))
+    assert kinds.count("file.processed") == 1
+    assert kinds.count("file.stale_result_dropped") == 1

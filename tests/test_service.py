@@ -163,6 +163,18 @@ def test_kill_9_mid_batch_then_restart_processes_every_file_once(home, generated
     assert not any(p.is_file() for p in (home / "inbox").rglob("*"))
 
 
+def test_a_forkserver_pool_worker_with_its_flow_alive_works():
+    """The flows' OCR pool starts its workers from a forkserver, so a worker's parent process is
+    the forkserver, not the flow that asked for it: die_with_parent must not take that for an
+    orphan (it did: every worker exited at once and every page failed)."""
+    from flows.lifecycle import init_ocr_worker
+    from extractors.pagepool import page_pool
+
+    with page_pool(2, init_ocr_worker) as pool:
+        pids = {pool.submit(os.getpid).result(timeout=60) for _ in range(4)}
+    assert pids and os.getpid() not in pids
+
+
 def test_a_pool_worker_whose_flow_died_while_it_started_exits(tmp_path):
     """A pool worker asks to die with its parent only once its imports are done; if the parent
     is gone by then, no signal will ever come: the worker must see it and exit by itself."""
