@@ -98,6 +98,13 @@ def runs_by_worker(api_url: str, since: dt.datetime) -> dict[str, int]:
         page = httpx.get(page["next_page"], timeout=30).json()
 
 
+def print_cpu(cpu_by_role: dict[str, float], busy: float, wall: float, pages: int) -> None:
+    print(f"  CPU by process, first drop to last result ({busy:.0f} s of {wall * (os.cpu_count() or 1):.0f} s "
+          f"on {os.cpu_count()} cores):")
+    for r, secs in sorted(cpu_by_role.items(), key=lambda kv: -kv[1]):
+        print(f"    {r:24s} {secs:7.1f} s  {secs / max(busy, 1e-9):6.1%}  {secs / max(pages, 1) * 1000:6.0f} ms/page")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--files", type=int, default=100)
@@ -189,10 +196,8 @@ def main(argv: list[str] | None = None) -> None:
     twice = sorted(fid for fid, n in processed if n > 1)
     print(f"  ledger rows {len(rows)} for {len(files)} files dropped; processed twice: {len(twice)} {twice[:10]}")
     busy = sum(cpu_by_role.values())
-    print(f"  CPU by process, first drop to last result ({busy:.0f} s of {wall * (os.cpu_count() or 1):.0f} s "
-          f"on {os.cpu_count()} cores):")
-    for r, secs in sorted(cpu_by_role.items(), key=lambda kv: -kv[1]):
-        print(f"    {r:24s} {secs:7.1f} s  {secs / max(busy, 1e-9):6.1%}  {secs / max(pages, 1) * 1000:6.0f} ms/page")
+    if not args.work_pool:  # the workers' processes are not under the service: their CPU is not seen
+        print_cpu(cpu_by_role, busy, wall, pages)
     if by_worker:
         print("  process-files runs by worker: " + ", ".join(f"{w} {n}" for w, n in sorted(by_worker.items())))
     if len(rows) != len(files) or twice:
