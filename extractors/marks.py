@@ -377,21 +377,55 @@ def _frames(horiz: np.ndarray, vert: np.ndarray, px_per_in: float) -> tuple[np.n
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
         wi, hi = w / px_per_in, h / px_per_in
-        if not (0.6 <= wi <= 2.8 and 0.45 <= hi <= 2.8) or max(wi, hi) / min(wi, hi) > 2.6:
+        if not (0.6 <= wi <= 4.0 and 0.45 <= hi <= 4.0):
             continue
         own = (labels[y:y + h, x:x + w] == i) & (lines[y:y + h, x:x + w] > 0)
         hz, vt = (horiz[y:y + h, x:x + w] > 0) & own, (vert[y:y + h, x:x + w] > 0) & own
-        band_h, band_w = max(2, h // 6), max(2, w // 6)
-        ph, pw = lines.shape
-        # A stamp cut off by the page's edge has no border there.
-        sides = (1.0 if y <= 2 else hz[:band_h].any(axis=0).mean(), 1.0 if y + h >= ph - 2 else hz[-band_h:].any(axis=0).mean(),
-                 1.0 if x <= 2 else vt[:, :band_w].any(axis=1).mean(), 1.0 if x + w >= pw - 2 else vt[:, -band_w:].any(axis=1).mean())
-        inner_h = hz[h // 4: h - h // 4, band_w: w - band_w].mean(axis=1) if h > 8 and w > 2 * band_w else np.zeros(1)
-        inner_v = vt[band_h: h - band_h, w // 4: w - w // 4].mean(axis=0) if w > 8 and h > 2 * band_h else np.zeros(1)
-        if min(sides) >= 0.6 and inner_h.max(initial=0) < 0.8 and inner_v.max(initial=0) < 0.8:
-            keep[y:y + h, x:x + w][own] = 1
-            boxes.append((int(x) + 3, int(y) + 3, int(x + w) - 3, int(y + h) - 3))  # the joining's margin off
+        # Whole, or (a signature's long straight stroke run out of the stamp and joined to its
+        # border, so that together they are too big for a stamp) between two of its upright sides.
+        for bx, by, bw, bh in [(0, 0, w, h)] if _stamp_sized(w, h, px_per_in) else _between_sides(vt, px_per_in):
+            if _closed(hz[by:by + bh, bx:bx + bw], vt[by:by + bh, bx:bx + bw], x + bx, y + by, lines.shape):
+                keep[y + by:y + by + bh, x + bx:x + bx + bw][own[by:by + bh, bx:bx + bw]] = 1
+                boxes.append((int(x + bx) + 3, int(y + by) + 3, int(x + bx + bw) - 3, int(y + by + bh) - 3))  # the joining's margin off
+                break
     return keep, boxes
+
+
+def _stamp_sized(w: int, h: int, px_per_in: float) -> bool:
+    wi, hi = w / px_per_in, h / px_per_in
+    return 0.6 <= wi <= 2.8 and 0.45 <= hi <= 2.8 and max(wi, hi) / min(wi, hi) <= 2.6
+
+
+def _between_sides(vt: np.ndarray, px_per_in: float) -> list[tuple[int, int, int, int]]:
+    """Stamp-sized boxes (x, y, w, h) spanned by two upright rules of about the same height and
+    level, widest first; at most 8 rules are paired."""
+    n, _, stats = _components(vt.astype(np.uint8))
+    sides = sorted((s for s in stats[1:] if s[3] >= 0.45 * px_per_in), key=lambda s: -s[3])[:8]
+    found = []
+    for a in sides:
+        for b in sides:
+            if b[0] <= a[0]:
+                continue
+            top, bottom = max(a[1], b[1]), min(a[1] + a[3], b[1] + b[3])
+            if bottom - top < 0.85 * max(a[3], b[3]):
+                continue
+            box = (int(a[0]), int(top), int(b[0] + b[2] - a[0]), int(bottom - top))
+            if _stamp_sized(box[2], box[3], px_per_in):
+                found.append(box)
+    return sorted(found, key=lambda bx: -bx[2] * bx[3])
+
+
+def _closed(hz: np.ndarray, vt: np.ndarray, x: int, y: int, page_shape: tuple[int, int]) -> bool:
+    """Whether the rules in a box (page position x, y) draw its four sides and nothing across it."""
+    h, w = hz.shape
+    band_h, band_w = max(2, h // 6), max(2, w // 6)
+    ph, pw = page_shape
+    # A stamp cut off by the page's edge has no border there.
+    sides = (1.0 if y <= 2 else hz[:band_h].any(axis=0).mean(), 1.0 if y + h >= ph - 2 else hz[-band_h:].any(axis=0).mean(),
+             1.0 if x <= 2 else vt[:, :band_w].any(axis=1).mean(), 1.0 if x + w >= pw - 2 else vt[:, -band_w:].any(axis=1).mean())
+    inner_h = hz[h // 4: h - h // 4, band_w: w - band_w].mean(axis=1) if h > 8 and w > 2 * band_w else np.zeros(1)
+    inner_v = vt[band_h: h - band_h, w // 4: w - w // 4].mean(axis=0) if w > 8 and h > 2 * band_h else np.zeros(1)
+    return min(sides) >= 0.6 and inner_h.max(initial=0) < 0.8 and inner_v.max(initial=0) < 0.8
 
 
 def _in_cell(box, rules: np.ndarray, px_per_in: float) -> bool:

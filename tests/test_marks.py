@@ -209,3 +209,21 @@ def test_a_page_turned_upside_down_keeps_its_marks():
     seal, sig = find_marks(turned, DPI, turned_boxes)
     assert seal.present and seal.bbox[1] < h / 2, seal  # now in the upper half
     assert sig.present and sig.bbox[1] < h / 2, sig
+
+
+@pytest.mark.parametrize("mode", ["grayscale", "colour"])
+def test_a_rectangular_stamp_with_a_pen_stroke_run_out_past_its_side_is_found(mode):
+    """A signature's long, nearly straight tail drawn across a rectangular stamp and out past its
+    side joins the stamp's border into one set of rules too wide for a stamp (seen on generated
+    seeds 431 and 472): the stamp is the box between its two upright sides."""
+    rng = random.Random(28)
+    page, boxes = _page(rng)
+    seal_box = _paste(page, M.seal(rng, "ТОО «СТЕПЬ ОПТИКС» * АСТАНА", "БСН 180340012345", shape="rect"), 430, 820)
+    d = ImageDraw.Draw(page)
+    x0, x1, y = seal_box[0] + 120, seal_box[2] + 110, (seal_box[1] + seal_box[3]) // 2 + 12
+    d.line([(x0, y), (x1, y + 9)], fill=(25, 25, 70), width=2)  # 1.1 in past the stamp's right side
+    sig_box = _paste(page, M.signature(rng, px=420), seal_box[2] + 15, seal_box[1] - 10)  # its tail is the stroke
+    arr = np.asarray(page) if mode == "colour" else np.asarray(page.convert("L"))
+    seal, sig = find_marks(arr, DPI, boxes)
+    assert seal.present and _overlap(seal.bbox, seal_box), seal
+    assert sig.present and _overlap(sig.bbox, sig_box), sig
