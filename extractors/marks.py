@@ -177,6 +177,18 @@ def _seal_score(b: Blob, px_per_in: float, page_h: int, coverage: float) -> floa
     return max(0.0, min(1.0, score))
 
 
+def _bars(ink: np.ndarray, box) -> bool:
+    """A barcode: most of its inked columns are inked from top to bottom (upright bars of one
+    height). A signature's strokes cross a column once or twice, rarely along its height."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    sub = ink[y0:y1, x0:x1]
+    if sub.shape[0] < 8 or sub.shape[1] < 20:
+        return False
+    inked = sub.any(axis=0)
+    full = sub.mean(axis=0) >= 0.85
+    return int(inked.sum()) >= 20 and float(full[inked].mean()) >= 0.6
+
+
 def _signature_score(b: Blob, px_per_in: float, page_h: int) -> float:
     w = (b.box[2] - b.box[0]) / px_per_in
     h = (b.box[3] - b.box[1]) / px_per_in
@@ -296,14 +308,14 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
             continue
         if _in_cell(b.box, rules[0], px_per_in):
             continue  # print in a table cell the reader missed (a bold header), not a signature
-        s = _signature_score(b, px_per_in, h)
+        s = 0.0 if _bars(ink, b.box) else _signature_score(b, px_per_in, h)
         if s > sig.score:
             sig = Found(s >= 0.6, s, b.box)
     if black is not None and not sig.present:
         for b in _blobs(black, coloured, px_per_in):
             if (b.box[3] - b.box[1]) < px_per_in * 0.3 or b.thin <= 0.55 or b.fill >= 0.2:
                 continue
-            s = _signature_score(b, px_per_in, h)
+            s = 0.0 if _bars(ink, b.box) else _signature_score(b, px_per_in, h)
             if s > sig.score:
                 sig = Found(s >= 0.6, s, b.box)
     if seal.present and not sig.present:

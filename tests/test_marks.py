@@ -85,6 +85,43 @@ def test_a_distractor_alone_is_no_seal(name, mode):
     assert not seal.present, (name, seal)
 
 
+def _in_mode(page: Image.Image, mode: str) -> np.ndarray:
+    gray = np.asarray(page.convert("L"))
+    return np.asarray(page) if mode == "colour" else gray if mode == "grayscale" else np.where(gray < 160, 0, 255).astype(np.uint8)
+
+
+# Not yet: a line of print in a handwriting-like font that the reader missed (in the pipeline its
+# words are read and masked first; here they are not): the detector cannot tell it from a
+# signature by shape alone (a rule on letters of one height on one baseline lost a real signature
+# on generated seed 421, so it was not kept).
+NO_SIGNATURE_NOT_YET = {"handwriting-like font"}
+
+
+@pytest.mark.parametrize("name", sorted(set(DISTRACTORS) - NO_SIGNATURE_NOT_YET))
+@pytest.mark.parametrize("mode", ["colour", "grayscale", "bitonal"])
+def test_a_distractor_alone_is_no_signature(name, mode):
+    rng = random.Random(8)
+    page, boxes = _page(rng)
+    DISTRACTORS[name](rng, page)
+    _, sig = find_marks(_in_mode(page, mode), DPI, boxes)
+    assert not sig.present, (name, sig)
+
+
+def test_a_barcode_is_no_signature():
+    """Thin upright strokes at a signature's width and height scored exactly 0.6 as one (seen on
+    generated seed 481): on 40 drawn barcodes in three kinds of scan, none is a signature."""
+    taken = []
+    for seed in range(40):
+        rng = random.Random(seed)
+        page, boxes = _page(rng)
+        _paste(page, M.barcode(rng), 60, 1100)
+        for mode in ("colour", "grayscale", "bitonal"):
+            _, sig = find_marks(_in_mode(page, mode), DPI, boxes)
+            if sig.present:
+                taken.append((seed, mode, sig))
+    assert not taken, taken
+
+
 @pytest.mark.parametrize("shape", ["round", "oval", "rect"])
 def test_each_stamp_shape_is_found_without_a_signature(shape):
     rng = random.Random(11)
