@@ -1,9 +1,11 @@
 """Prefect flows: thin wrappers around the stage functions (extractors, flows.process,
 flows.clocks). Served by one runner process of `reexport run`; deployable to work pools.
 
-Tasks are coarse, one per page: a task run costs a few milliseconds of client and about 15 ms of
-server CPU here. Page reads are cached by the file's hash, page index and the task's source, and
-persisted, so a rerun after a crash does not read finished pages again.
+Tasks are coarse, one per page (files are begun and stored a batch a task): measured with
+bench.service, a task run costs about 20-25 ms of CPU in the flow-run process and 30 ms in the
+local Prefect server, on the cores OCR runs on. Page reads are cached by the file's hash, page
+index and the task's source, and persisted, so a rerun after a crash does not read finished
+pages again.
 """
 from __future__ import annotations
 
