@@ -2,8 +2,8 @@
 flows.clocks). Served by one runner process of `reexport run`; deployable to work pools.
 
 Tasks are coarse, one per page (files are begun and stored a batch a task): measured with
-bench.service, a task run costs about 20-25 ms of CPU in the flow-run process and 30 ms in the
-local Prefect server, on the cores OCR runs on. Page reads are cached by the file's hash, page
+bench.service, a task run costs about 20-25 ms of CPU in the flow-run process and 15-30 ms in the
+local Prefect server (its states recorded in batches or one by one), on the cores OCR runs on. Page reads are cached by the file's hash, page
 index and the task's source, and persisted, so a rerun after a crash does not read finished
 pages again.
 """
