@@ -49,7 +49,7 @@ def role(cmdline: str, parent_role: str | None) -> str:
         return "parent"
     if parent_role == "runner":
         return "flow run"
-    return parent_role or "other"
+    return parent_role
 
 
 @dataclass

@@ -98,7 +98,8 @@ def runs_by_worker(api_url: str, since: dt.datetime) -> dict[str, int]:
         page = httpx.get(page["next_page"], timeout=30).json()
 
 
-def print_cpu(cpu_by_role: dict[str, float], busy: float, wall: float, pages: int) -> None:
+def print_cpu(cpu_by_role: dict[str, float], wall: float, pages: int) -> None:
+    busy = sum(cpu_by_role.values())
     print(f"  CPU by process, first drop to last result ({busy:.0f} s of {wall * (os.cpu_count() or 1):.0f} s "
           f"on {os.cpu_count()} cores):")
     for r, secs in sorted(cpu_by_role.items(), key=lambda kv: -kv[1]):
@@ -195,9 +196,8 @@ def main(argv: list[str] | None = None) -> None:
               f"{1 - ocr_cpu / (wall * cores):.1%}; the direct pipeline: {1 - direct_by_role.get('pool workers', 0.0) / (direct_wall * cores):.1%})")
     twice = sorted(fid for fid, n in processed if n > 1)
     print(f"  ledger rows {len(rows)} for {len(files)} files dropped; processed twice: {len(twice)} {twice[:10]}")
-    busy = sum(cpu_by_role.values())
     if not args.work_pool:  # the workers' processes are not under the service: their CPU is not seen
-        print_cpu(cpu_by_role, busy, wall, pages)
+        print_cpu(cpu_by_role, wall, pages)
     if by_worker:
         print("  process-files runs by worker: " + ", ".join(f"{w} {n}" for w, n in sorted(by_worker.items())))
     if len(rows) != len(files) or twice:

@@ -189,13 +189,14 @@ def _bars(ink: np.ndarray, box) -> bool:
     return int(inked.sum()) >= 20 and float(full[inked].mean()) >= 0.6
 
 
-def _signature_score(b: Blob, px_per_in: float, page_h: int) -> float:
+def _signature_score(b: Blob, ink: np.ndarray, px_per_in: float, page_h: int) -> float:
     w = (b.box[2] - b.box[0]) / px_per_in
     h = (b.box[3] - b.box[1]) / px_per_in
-    if not (0.55 <= w <= 3.5 and 0.22 <= h <= 1.6):
+    if not (0.55 <= w <= 3.5 and 0.22 <= h <= 1.6) or _bars(ink, b.box):
         # Narrower than half an inch: a word or a stain. Lower than 0.22 inch: a line of print
         # the reader missed (body text at 14 pt is 0.2 inch from ascender to descender); the
-        # generated signatures stand 0.28-2.1 inch, handwritten ones rarely less.
+        # generated signatures stand 0.28-2.1 inch, handwritten ones rarely less. A barcode's
+        # thin bars have a signature's size and strokes.
         return 0.0
     aspect = w / max(h, 1e-3)
     if aspect > 12:
@@ -308,14 +309,14 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
             continue
         if _in_cell(b.box, rules[0], px_per_in):
             continue  # print in a table cell the reader missed (a bold header), not a signature
-        s = 0.0 if _bars(ink, b.box) else _signature_score(b, px_per_in, h)
+        s = _signature_score(b, ink, px_per_in, h)
         if s > sig.score:
             sig = Found(s >= 0.6, s, b.box)
     if black is not None and not sig.present:
         for b in _blobs(black, coloured, px_per_in):
             if (b.box[3] - b.box[1]) < px_per_in * 0.3 or b.thin <= 0.55 or b.fill >= 0.2:
                 continue
-            s = 0.0 if _bars(ink, b.box) else _signature_score(b, px_per_in, h)
+            s = _signature_score(b, ink, px_per_in, h)
             if s > sig.score:
                 sig = Found(s >= 0.6, s, b.box)
     if seal.present and not sig.present:
@@ -582,8 +583,8 @@ def _iou(a, b) -> float:
 def _best_circle(mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_h: int):
     """(score, (cx, cy, r)) of the most stamp-like ring on the page, or None."""
     m8 = mask.astype(np.uint8) * 255
-    r_min, r_max = int(px_per_in * 0.45), int(px_per_in * 1.2)
     blur = cv2.GaussianBlur(m8, (5, 5), 0)
+    r_min, r_max = int(px_per_in * 0.45), int(px_per_in * 1.2)
     circles = cv2.HoughCircles(blur, cv2.HOUGH_GRADIENT, dp=1.5, minDist=r_min * 2, param1=80, param2=22,
                                minRadius=r_min, maxRadius=r_max)
     if circles is None:
