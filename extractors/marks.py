@@ -288,6 +288,10 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
         found = _best_oval(blobs, mask, coloured, px_per_in, h)
         if found is not None and found[0].score > seal.score:
             (seal, oval), seal_blob = found, None
+    if not seal.present:
+        turned = _turned_frame(blobs, coloured if colour_page else ink, coloured, px_per_in, h)
+        if turned is not None and turned.score > seal.score:
+            seal, seal_blob = turned, None
     rest = mask
     if seal.present:
         # Signatures are sought in the ink left once the stamp is taken out, and among dark strokes.
@@ -394,14 +398,140 @@ def _frames(horiz: np.ndarray, vert: np.ndarray, px_per_in: float) -> tuple[np.n
             continue
         own = (labels[y:y + h, x:x + w] == i) & (lines[y:y + h, x:x + w] > 0)
         hz, vt = (horiz[y:y + h, x:x + w] > 0) & own, (vert[y:y + h, x:x + w] > 0) & own
-        # Whole, or (a signature's long straight stroke run out of the stamp and joined to its
-        # border, so that together they are too big for a stamp) between two of its upright sides.
-        for bx, by, bw, bh in [(0, 0, w, h)] if _stamp_sized(w, h, px_per_in) else _between_sides(vt, px_per_in):
+        # Whole, or (a signature's strokes run out of the stamp and joined to its border, so that
+        # together they are too big for a stamp or leave a side unclosed) between two of its
+        # upright sides.
+        for bx, by, bw, bh in _frame_boxes(w, h, vt, px_per_in):
             if _closed(hz[by:by + bh, bx:bx + bw], vt[by:by + bh, bx:bx + bw], x + bx, y + by, lines.shape):
                 keep[y + by:y + by + bh, x + bx:x + bx + bw][own[by:by + bh, bx:bx + bw]] = 1
                 boxes.append((int(x + bx) + 3, int(y + by) + 3, int(x + bx + bw) - 3, int(y + by + bh) - 3))  # the joining's margin off
                 break
     return keep, boxes
+
+
+def _frame_boxes(w: int, h: int, vt: np.ndarray, px_per_in: float):
+    """Boxes (x, y, w, h) where a stamp's border may be, in a joined group of rules w x h: the
+    whole group, then (only if asked for more) the stamp-sized boxes between its upright sides."""
+    if _stamp_sized(w, h, px_per_in):
+        yield 0, 0, w, h
+    yield from _between_sides(vt, px_per_in)
+
+
+def _turned_frame(blobs: list[Blob], mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_h: int) -> Found | None:
+    """The best rectangular stamp turned by more than the few degrees `_frames` allows, among
+    blobs of a stamp's size or a little more (a stamp with a signature run into it): the blob's
+    long straight strokes give the turn; turned upright, its straight strokes along the axes
+    propose the border's sides, and the rectangle whose outline has the most ink is taken.
+    `mask` is the ink before read words were masked (upright word boxes cut a turned border).
+    Boxes come back upright on the page (the turned border's bounding box)."""
+    best = None
+    h, w = mask.shape
+    margin = int(px_per_in * 0.35)  # the blob lacks the stamp's words that were read (and masked)
+    for b in blobs:
+        bw, bh = (b.box[2] - b.box[0]) / px_per_in, (b.box[3] - b.box[1]) / px_per_in
+        if not (0.6 <= max(bw, bh) <= 4.5 and min(bw, bh) >= 0.45) or b.fill > 0.35 or b.box[1] < page_h * 0.1:
+            continue
+        x0, y0 = max(0, b.box[0] - margin), max(0, b.box[1] - margin)
+        x1, y1 = min(w, b.box[2] + margin), min(h, b.box[3] + margin)
+        crop = mask[y0:y1, x0:x1].astype(np.uint8)
+        for angle in _turns(crop, px_per_in):
+            rot, back = _upright(crop, angle)
+            found = _upright_rect(rot, px_per_in)
+            if found is None:
+                continue
+            coverage, (fx0, fy0, fx1, fy1) = found
+            sub = rot[fy0:fy1, fx0:fx1]
+            cnt = int(sub.sum())
+            col = _upright(coloured[y0:y1, x0:x1].astype(np.uint8), angle)[0][fy0:fy1, fx0:fx1]
+            corners = cv2.transform(np.array([[[fx0, fy0], [fx1, fy0], [fx1, fy1], [fx0, fy1]]], np.float32), back)[0]
+            box = (x0 + int(corners[:, 0].min()), y0 + int(corners[:, 1].min()),
+                   x0 + int(corners[:, 0].max()), y0 + int(corners[:, 1].max()))
+            # Sized as the stamp itself is (upright), placed where its box is.
+            sized = Blob((box[0], box[1], box[0] + fx1 - fx0, box[1] + fy1 - fy0), cnt,
+                         cnt / float(max(1, (fx1 - fx0) * (fy1 - fy0))), float((col & sub).sum()) / max(1, cnt), 0.0, 0.0)
+            s = _seal_score(sized, px_per_in, page_h, coverage)
+            if best is None or s > best.score:
+                best = Found(s >= 0.6, s, box)
+    return best
+
+
+def _upright_rect(rot: np.ndarray, px_per_in: float, most: int = 6):
+    """(outline coverage, (x0, y0, x1, y1)) of the stamp-sized rectangle, sides along the axes,
+    whose outline has the most ink nearby, with sides taken from the long straight strokes along
+    the axes; None without two such strokes each way or with a rule across its middle (a table)."""
+    segs = cv2.HoughLinesP(rot, 1, np.pi / 180, threshold=int(px_per_in * 0.2), minLineLength=int(px_per_in * 0.3),
+                           maxLineGap=max(2, int(px_per_in * 0.04)))
+    if segs is None:
+        return None
+    seg = segs.reshape(-1, 4).astype(float)
+    flat = seg[np.abs(seg[:, 3] - seg[:, 1]) <= 0.05 * np.abs(seg[:, 2] - seg[:, 0])]
+    tall = seg[np.abs(seg[:, 2] - seg[:, 0]) <= 0.05 * np.abs(seg[:, 3] - seg[:, 1])]
+    if len(flat) < 2:
+        return None
+    ys = _levels((flat[:, 1] + flat[:, 3]) / 2, most)
+    # Upright sides: upright strokes, or where the flat ones end (a side worn to specks).
+    xs = _levels(np.concatenate([(tall[:, 0] + tall[:, 2]) / 2, [flat[:, [0, 2]].min()], [flat[:, [0, 2]].max()]]), most)
+    tol = max(2, int(round(px_per_in * 0.035)))
+    near = cv2.dilate(rot, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * tol + 1, 2 * tol + 1))) > 0
+    best = None
+    for i, top in enumerate(ys):
+        for bottom in ys[i + 1:]:
+            for j, left in enumerate(xs):
+                for right in xs[j + 1:]:
+                    if not _stamp_sized(int(right - left), int(bottom - top), px_per_in):
+                        continue
+                    n = max(8, int((right - left + bottom - top) / 2))
+                    t = np.linspace(0, 1, n)
+                    px = np.concatenate([left + t * (right - left)] * 2 + [np.full(n, left), np.full(n, right)])
+                    py = np.concatenate([np.full(n, top), np.full(n, bottom)] + [top + t * (bottom - top)] * 2)
+                    cov = float(near[py.astype(int), px.astype(int)].mean())
+                    if best is None or cov > best[0]:
+                        best = (cov, (int(left), int(top), int(right) + 1, int(bottom) + 1))
+    if best is None:
+        return None
+    x0, y0, x1, y1 = best[1]
+    inner = flat[(np.minimum(flat[:, 1], flat[:, 3]) > y0 + (y1 - y0) / 4) & (np.maximum(flat[:, 1], flat[:, 3]) < y1 - (y1 - y0) / 4)]
+    if len(inner) and float(np.abs(inner[:, 2] - inner[:, 0]).max()) >= 0.8 * (x1 - x0):
+        return None
+    return best
+
+
+def _levels(values: np.ndarray, most: int) -> list[float]:
+    """Distinct positions among `values` (within 3 pixels taken as one), at most `most`: the
+    outermost first, then inwards from both ends."""
+    out: list[float] = []
+    for v in sorted(float(x) for x in values):
+        if not out or v - out[-1] > 3:
+            out.append(v)
+    while len(out) > most:
+        out.pop(len(out) // 2)
+    return out
+
+
+def _turns(crop: np.ndarray, px_per_in: float, most: int = 2) -> list[float]:
+    """The turns (degrees, -45..45, beyond 4) of a blob's long straight strokes, most common
+    first: a turned stamp's four sides share one turn (mod 90); a signature's strokes are short
+    and curved."""
+    segs = cv2.HoughLinesP(crop, 1, np.pi / 180, threshold=int(px_per_in * 0.25), minLineLength=int(px_per_in * 0.4),
+                           maxLineGap=max(2, int(px_per_in * 0.04)))
+    if segs is None:
+        return []
+    votes: dict[int, float] = {}
+    for x0, y0, x1, y1 in segs.reshape(-1, 4).astype(float):
+        a = (np.degrees(np.arctan2(y1 - y0, x1 - x0)) + 45) % 90 - 45  # a side and its neighbour, one turn
+        k = int(round(a / 3.0)) * 3
+        votes[k] = votes.get(k, 0.0) + float(np.hypot(x1 - x0, y1 - y0))
+    return [float(k) for k, _ in sorted(votes.items(), key=lambda kv: -kv[1]) if abs(k) > 4][:most]
+
+
+def _upright(crop: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]:
+    """The crop turned by `angle` degrees onto a canvas that holds all of it, and the affine map
+    from the turned canvas back to the crop."""
+    ch, cw = crop.shape
+    side = int(np.ceil(np.hypot(ch, cw)))
+    fwd = cv2.getRotationMatrix2D((cw / 2, ch / 2), angle, 1.0)
+    fwd[:, 2] += (side / 2 - cw / 2, side / 2 - ch / 2)
+    return cv2.warpAffine(crop, fwd, (side, side), flags=cv2.INTER_NEAREST), cv2.invertAffineTransform(fwd)
 
 
 def _stamp_sized(w: int, h: int, px_per_in: float) -> bool:
