@@ -593,6 +593,13 @@ def _best_oval(blobs: list[Blob], mask: np.ndarray, coloured: np.ndarray, px_per
             continue
         fit = _fit_oval(mask, b.box, px_per_in)
         if fit is None:
+            # A worn stamp that thresholding left as specks, with a signature run across it: the
+            # oval is fitted to the specks around the blob (the pen's long strokes left out).
+            m = int(px_per_in * 0.5)
+            H, W = mask.shape
+            fit = _fit_oval(mask, (max(0, b.box[0] - m), max(0, b.box[1] - m), min(W, b.box[2] + m), min(H, b.box[3] + m)),
+                            px_per_in, tries=300, specks=True)
+        if fit is None:
             continue
         share, e = fit
         x0, y0, x1, y1 = b.box
@@ -630,19 +637,27 @@ def _oval_box(oval) -> tuple[int, int, int, int]:
     return int(cx - hw), int(cy - hh), int(cx + hw), int(cy + hh)
 
 
-def _fit_oval(mask: np.ndarray, box, px_per_in: float, tries: int = 150):
+def _fit_oval(mask: np.ndarray, box, px_per_in: float, tries: int = 150, specks: bool = False):
     """(share of the outline with ink, oval) of the best stamp-sized oval through the blob's outer
     edge, by random samples of six edge points (a signature sticking out spoils a few samples,
-    not the fit), or None. Rejected: outlines mostly without ink, a filled inside, ink around
-    the outside (a block of unread print)."""
+    not the fit), or None. With `specks`, through the small pieces of ink in the box instead.
+    Rejected: outlines mostly without ink, a filled inside, ink around the outside (a block of
+    unread print)."""
     x0, y0, x1, y1 = box
     crop = mask[y0:y1, x0:x1].astype(np.uint8)
-    contours, _ = cv2.findContours(cv2.dilate(crop, np.ones((3, 3), np.uint8)), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    if not contours:
-        return None
-    pts = np.vstack([c.reshape(-1, 2) for c in contours]).astype(np.float32)
-    if len(pts) < 40:
-        return None
+    if specks:
+        n, labels, stats, centres = cv2.connectedComponentsWithStats(crop, connectivity=8)
+        tiny = max(2, int(px_per_in * 0.08))
+        pts = centres[1:][(stats[1:, 2] <= tiny) & (stats[1:, 3] <= tiny)].astype(np.float32)
+        if len(pts) < 30:
+            return None
+    else:
+        contours, _ = cv2.findContours(cv2.dilate(crop, np.ones((3, 3), np.uint8)), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+        if not contours:
+            return None
+        pts = np.vstack([c.reshape(-1, 2) for c in contours]).astype(np.float32)
+        if len(pts) < 40:
+            return None
     h, w = mask.shape
     tol = max(2, int(round(px_per_in * 0.03)))
     near = cv2.dilate(mask.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * tol + 1, 2 * tol + 1))) > 0

@@ -298,3 +298,19 @@ def test_an_upright_rectangular_stamp_with_a_signature_below_its_border_is_found
     seal, sig = find_marks(arr, DPI, boxes)
     assert seal.present and _overlap(seal.bbox, seal_box), seal
     assert sig.present and _overlap(sig.bbox, sig_box), sig
+
+
+@pytest.mark.parametrize("seed", [118, 120, 125])
+def test_an_oval_stamp_worn_to_specks_with_a_signature_across_is_found_on_a_bitonal_page(seed):
+    """Thresholding leaves a pale stamp as specks along its outline, not joined into one blob;
+    the signature across it is the only blob (missed on generated seeds 501 and 482): the oval
+    is fitted to the specks around that blob. Of 30 such pages (seeds 100-129) 13 are now
+    right, 10 before; these three were missed."""
+    rng = random.Random(seed)
+    page, boxes = _page(rng)
+    seal_box = _paste(page, M.seal(rng, "ТОО «КАСПИЙ» * АЛМАТЫ", "БСН 050540009876", shape="oval"), 430, 820)
+    sig_box = _paste(page, M.signature(rng, px=560), 400, 860)
+    bitonal = np.where(np.asarray(page.convert("L")) < 150, 0, 255).astype(np.uint8)
+    seal, sig = find_marks(bitonal, DPI, boxes)
+    assert seal.present and _overlap(seal.bbox, seal_box), seal
+    assert sig.present and _overlap(sig.bbox, sig_box), sig
