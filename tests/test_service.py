@@ -126,7 +126,10 @@ def test_service_processes_files_through_prefect_and_stops_on_sigterm(home, gene
     store.close()
     assert kinds.count("file.processed") == 2 and kinds.count("intake.duplicate") == 1
     assert kinds.count("case.checked") >= 2  # each stored file checked its case
-    assert kinds.count("file.dispatched") == 2
+    # The first file archived starts a run at once; the other is given to it too, or claimed by
+    # it while under way: each file is handed to a run once.
+    assert kinds.count("file.dispatched") >= 1
+    assert kinds.count("file.dispatched") + kinds.count("file.claimed") == 2
     assert len(list((home / "quarantine").glob("*.reason.json"))) == 2  # the duplicate and the empty file
 
 
