@@ -686,7 +686,7 @@ def _fit_oval(mask: np.ndarray, box, px_per_in: float, tries: int = 150, specks:
         ok = (px >= 0) & (px < w) & (py >= 0) & (py < h)
         return float(near[py[ok], px[ok]].sum()) / len(k)
 
-    best = None
+    fits = []
     for _ in range(tries):
         try:
             (cx, cy), (ax, ay), ang = cv2.fitEllipse(pts[rng.choice(len(pts), 6, replace=False)])
@@ -697,20 +697,22 @@ def _fit_oval(mask: np.ndarray, box, px_per_in: float, tries: int = 150, specks:
                 or max(ax, ay) > 2.6 * min(ax, ay):
             continue
         e = (cx + x0, cy + y0, ax / 2, ay / 2, np.deg2rad(ang))
-        share = along(e, 1.0)
-        if best is None or share > best[0]:
-            best = (share, e)
-    if best is None or best[0] < 0.7:
-        return None
-    share, e = best
-    if along(e, 1.25) > 0.5:
-        return None
-    bx0, by0, bx1, by1 = _oval_box(e)
-    yy, xx = np.ogrid[max(0, by0):min(h, by1), max(0, bx0):min(w, bx1)]
-    inner = _oval_dist(xx, yy, e) < 0.8
-    if inner.any() and float(mask[max(0, by0):min(h, by1), max(0, bx0):min(w, bx1)][inner].mean()) > 0.35:
-        return None
-    return share, e
+        fits.append((along(e, 1.0), e))
+    fits.sort(key=lambda f: -f[0])
+    # The best fit with no ink around its outside: a stamp's inner ring has its outer ring there,
+    # the next fits are that outer ring.
+    for share, e in fits[:5]:
+        if share < 0.7:
+            return None
+        if along(e, 1.25) > 0.5:
+            continue
+        bx0, by0, bx1, by1 = _oval_box(e)
+        yy, xx = np.ogrid[max(0, by0):min(h, by1), max(0, bx0):min(w, bx1)]
+        inner = _oval_dist(xx, yy, e) < 0.8
+        if inner.any() and float(mask[max(0, by0):min(h, by1), max(0, bx0):min(w, bx1)][inner].mean()) > 0.35:
+            return None
+        return share, e
+    return None
 
 
 def _darker(gray: np.ndarray, mask: np.ndarray, box, around, by: float = 25.0) -> bool:
