@@ -563,9 +563,10 @@ def _between_sides(vt: np.ndarray, px_per_in: float) -> list[tuple[int, int, int
         for b in sides:
             if b[0] <= a[0]:
                 continue
-            top, bottom = max(a[1], b[1]), min(a[1] + a[3], b[1] + b[3])
-            if bottom - top < 0.85 * max(a[3], b[3]):
+            if min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]) < 0.85 * max(a[3], b[3]):
                 continue
+            # Both sides whole: on a stamp turned a few degrees one side starts lower than the other.
+            top, bottom = min(a[1], b[1]), max(a[1] + a[3], b[1] + b[3])
             box = (int(a[0]), int(top), int(b[0] + b[2] - a[0]), int(bottom - top))
             if _stamp_sized(box[2], box[3], px_per_in):
                 found.append(box)
