@@ -438,10 +438,16 @@ def _turned_frame(blobs: list[Blob], mask: np.ndarray, coloured: np.ndarray, px_
     return best
 
 
+def _may_hold_stamp(b: Blob, px_per_in: float, page_h: int, longest_in: float) -> bool:
+    """Whether a blob may be a stamp with a signature run into it: a stamp's size up to
+    `longest_in` inches along its longer side, not filled, not in the letterhead."""
+    bw, bh = (b.box[2] - b.box[0]) / px_per_in, (b.box[3] - b.box[1]) / px_per_in
+    return 0.6 <= max(bw, bh) <= longest_in and min(bw, bh) >= 0.45 and b.fill <= 0.35 and b.box[1] >= page_h * 0.1
+
+
 def _turned_near(b: Blob, mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_h: int, margin: int) -> Found | None:
     """_turned_frame's search in one blob's box widened by `margin` pixels."""
-    bw, bh = (b.box[2] - b.box[0]) / px_per_in, (b.box[3] - b.box[1]) / px_per_in
-    if not (0.6 <= max(bw, bh) <= 4.5 and min(bw, bh) >= 0.45) or b.fill > 0.35 or b.box[1] < page_h * 0.1:
+    if not _may_hold_stamp(b, px_per_in, page_h, 4.5):
         return None
     h, w = mask.shape
     best = None
@@ -511,8 +517,8 @@ def _upright_rect(rot: np.ndarray, px_per_in: float, most: int = 6):
 
 
 def _levels(values: np.ndarray, most: int) -> list[float]:
-    """Distinct positions among `values` (within 3 pixels taken as one), at most `most`: the
-    outermost first, then inwards from both ends."""
+    """Distinct positions among `values` (within 3 pixels taken as one), ascending; of more
+    than `most`, the middle ones are dropped (a stamp's border is its outermost strokes)."""
     out: list[float] = []
     for v in sorted(float(x) for x in values):
         if not out or v - out[-1] > 3:
@@ -603,8 +609,7 @@ def _best_oval(blobs: list[Blob], mask: np.ndarray, coloured: np.ndarray, px_per
     signature run into it), or None."""
     best = None
     for b in blobs:
-        bw, bh = (b.box[2] - b.box[0]) / px_per_in, (b.box[3] - b.box[1]) / px_per_in
-        if not (0.6 <= max(bw, bh) <= 4.0 and min(bw, bh) >= 0.45) or b.fill > 0.35 or b.box[1] < page_h * 0.1:
+        if not _may_hold_stamp(b, px_per_in, page_h, 4.0):
             continue
         fit = _fit_oval(mask, b.box, px_per_in)
         if fit is None:
@@ -661,7 +666,7 @@ def _fit_oval(mask: np.ndarray, box, px_per_in: float, tries: int = 150, specks:
     x0, y0, x1, y1 = box
     crop = mask[y0:y1, x0:x1].astype(np.uint8)
     if specks:
-        n, labels, stats, centres = cv2.connectedComponentsWithStats(crop, connectivity=8)
+        _, _, stats, centres = cv2.connectedComponentsWithStats(crop, connectivity=8)
         tiny = max(2, int(px_per_in * 0.08))
         pts = centres[1:][(stats[1:, 2] <= tiny) & (stats[1:, 3] <= tiny)].astype(np.float32)
         if len(pts) < 30:
