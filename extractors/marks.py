@@ -164,7 +164,9 @@ def _seal_score(b: Blob, px_per_in: float, page_h: int, coverage: float) -> floa
     not in the letterhead; blue or violet ink helps where the scan kept colour."""
     w = (b.box[2] - b.box[0]) / px_per_in
     h = (b.box[3] - b.box[1]) / px_per_in
-    if not (0.6 <= w <= 2.8 and 0.45 <= h <= 2.8) or max(w, h) / min(w, h) > 2.6:
+    if not (0.6 <= w <= 2.8 and 0.45 <= h <= 2.8) or max(w, h) / min(w, h) > 2.6 or max(w, h) < 0.8:
+        # Under 20 mm across: no organisation's stamp, but a short signature's loops can close
+        # an outline (taken for a seal on generated seeds 511 and 541).
         return 0.0
     score = 0.15 + 0.55 * min(1.0, max(0.0, (coverage - 0.6) / 0.3))
     score += 0.15 * min(1.0, b.coloured * 2)
