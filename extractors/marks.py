@@ -447,14 +447,18 @@ def _may_hold_stamp(b: Blob, px_per_in: float, page_h: int, longest_in: float) -
     return 0.6 <= max(bw, bh) <= longest_in and min(bw, bh) >= 0.45 and b.fill <= 0.35 and b.box[1] >= page_h * 0.1
 
 
+def _widened(box, margin: int, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """The box grown by `margin` pixels on every side, within the page."""
+    h, w = shape[:2]
+    return max(0, box[0] - margin), max(0, box[1] - margin), min(w, box[2] + margin), min(h, box[3] + margin)
+
+
 def _turned_near(b: Blob, mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_h: int, margin: int) -> Found | None:
     """_turned_frame's search in one blob's box widened by `margin` pixels."""
     if not _may_hold_stamp(b, px_per_in, page_h, 4.5):
         return None
-    h, w = mask.shape
     best = None
-    x0, y0 = max(0, b.box[0] - margin), max(0, b.box[1] - margin)
-    x1, y1 = min(w, b.box[2] + margin), min(h, b.box[3] + margin)
+    x0, y0, x1, y1 = _widened(b.box, margin, mask.shape)
     crop = mask[y0:y1, x0:x1].astype(np.uint8)
     for angle in _turns(crop, px_per_in):
         rot, back = _upright(crop, angle)
@@ -481,11 +485,7 @@ def _upright_rect(rot: np.ndarray, px_per_in: float, most: int = 6):
     """(outline coverage, (x0, y0, x1, y1)) of the stamp-sized rectangle, sides along the axes,
     whose outline has the most ink nearby, with sides taken from the long straight strokes along
     the axes; None without two such strokes each way or with a rule across its middle (a table)."""
-    segs = cv2.HoughLinesP(rot, 1, np.pi / 180, threshold=int(px_per_in * 0.2), minLineLength=int(px_per_in * 0.3),
-                           maxLineGap=max(2, int(px_per_in * 0.04)))
-    if segs is None:
-        return None
-    seg = segs.reshape(-1, 4).astype(float)
+    seg = _straight_strokes(rot, px_per_in, 0.3, 0.2)
     flat = seg[np.abs(seg[:, 3] - seg[:, 1]) <= 0.05 * np.abs(seg[:, 2] - seg[:, 0])]
     tall = seg[np.abs(seg[:, 2] - seg[:, 0]) <= 0.05 * np.abs(seg[:, 3] - seg[:, 1])]
     if len(flat) < 2:
@@ -534,16 +534,20 @@ def _turns(crop: np.ndarray, px_per_in: float, most: int = 2) -> list[float]:
     """The turns (degrees, -45..45, beyond 4) of a blob's long straight strokes, most common
     first: a turned stamp's four sides share one turn (mod 90); a signature's strokes are short
     and curved."""
-    segs = cv2.HoughLinesP(crop, 1, np.pi / 180, threshold=int(px_per_in * 0.25), minLineLength=int(px_per_in * 0.4),
-                           maxLineGap=max(2, int(px_per_in * 0.04)))
-    if segs is None:
-        return []
     votes: dict[int, float] = {}
-    for x0, y0, x1, y1 in segs.reshape(-1, 4).astype(float):
+    for x0, y0, x1, y1 in _straight_strokes(crop, px_per_in, 0.4, 0.25):
         a = (np.degrees(np.arctan2(y1 - y0, x1 - x0)) + 45) % 90 - 45  # a side and its neighbour, one turn
         k = int(round(a / 3.0)) * 3
         votes[k] = votes.get(k, 0.0) + float(np.hypot(x1 - x0, y1 - y0))
     return [float(k) for k, _ in sorted(votes.items(), key=lambda kv: -kv[1]) if abs(k) > 4][:most]
+
+
+def _straight_strokes(img: np.ndarray, px_per_in: float, longest_in: float, votes_in: float) -> np.ndarray:
+    """Straight strokes at least `longest_in` inches long (Hough segments, gaps up to 0.04 inch
+    bridged) as rows of (x0, y0, x1, y1); none as an empty array."""
+    segs = cv2.HoughLinesP(img, 1, np.pi / 180, threshold=int(px_per_in * votes_in), minLineLength=int(px_per_in * longest_in),
+                           maxLineGap=max(2, int(px_per_in * 0.04)))
+    return np.zeros((0, 4)) if segs is None else segs.reshape(-1, 4).astype(float)
 
 
 def _upright(crop: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]:
@@ -617,10 +621,7 @@ def _best_oval(blobs: list[Blob], mask: np.ndarray, coloured: np.ndarray, px_per
         if fit is None:
             # A worn stamp that thresholding left as specks, with a signature run across it: the
             # oval is fitted to the specks around the blob (the pen's long strokes left out).
-            m = int(px_per_in * 0.5)
-            H, W = mask.shape
-            fit = _fit_oval(mask, (max(0, b.box[0] - m), max(0, b.box[1] - m), min(W, b.box[2] + m), min(H, b.box[3] + m)),
-                            px_per_in, tries=300, specks=True)
+            fit = _fit_oval(mask, _widened(b.box, int(px_per_in * 0.5), mask.shape), px_per_in, tries=300, specks=True)
         if fit is None:
             continue
         share, e = fit

@@ -49,7 +49,7 @@ class IntakeLoop:
                         + (f" → case {t.case_reference}" if t.case_reference else ""))
             taken.append(t)
             if self.process is not None and not dispatched and t.outcome == "archived":
-                # A dispatcher returns at once: the first file's run starts (about 2 s of process
+                # A dispatcher returns at once: the first file's run starts (about 3 s of process
                 # start and warm-up) while the rest of a burst is archived (about 10 ms a file);
                 # the run claims those as they come.
                 self.process(self.pending_in_ledger())
