@@ -34,9 +34,26 @@ class Raster:
 def _split(arr: np.ndarray, px_per_pt: float, w_pt: float, h_pt: float, colour: str) -> Raster:
     k = min(1.0, MARK_DPI / 72.0 / px_per_pt)
     h, w = arr.shape[:2]
-    small = cv2.resize(arr, (max(1, int(w * k)), max(1, int(h * k))), interpolation=cv2.INTER_AREA) if k < 1 else arr.copy()
+    size = (max(1, int(w * k)), max(1, int(h * k)))
+    if k >= 1:
+        small = arr.copy()
+    elif colour == "bitonal" and arr.ndim == 2:
+        small = _ink_kept(arr, size)
+    else:
+        small = cv2.resize(arr, size, interpolation=cv2.INTER_AREA)
     gray = cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY) if arr.ndim == 3 else arr
     return Raster(gray, px_per_pt, w_pt, h_pt, colour, small, px_per_pt * k)
+
+
+def _ink_kept(gray: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """A bitonal page cut down to `size` with every ink pixel kept dark: each pixel takes the
+    darkest of its neighbourhood before the area average. A worn stamp on a bitonal scan is
+    specks of a pixel or two, which an area average alone turns into near-paper grey that no
+    ink threshold keeps (measured: 3 of 32 seals on one generated set's bitonal pages lost so)."""
+    f = int(round(gray.shape[1] / max(1, size[0])))
+    if f > 1:
+        gray = cv2.erode(gray, np.ones((f, f), np.uint8))
+    return cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
 
 
 def _colour_kind(img: Image.Image | None, arr: np.ndarray) -> str:
@@ -109,7 +126,10 @@ def pdf_page(pdf: pdfium.PdfDocument, index: int, dpi: float | None, fallback_dp
         mark_scale = min(scale, MARK_DPI / 72.0)
         small = _render(page, mark_scale, grayscale=False)
         gray = _render(page, scale, grayscale=True) if scale > mark_scale else cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
-        return Raster(gray, scale, w_pt, h_pt, _colour_kind(None, small), small, mark_scale)
+        colour = _colour_kind(None, small)
+        if colour == "bitonal" and scale > mark_scale:
+            small = cv2.cvtColor(_ink_kept(gray, small.shape[1::-1]), cv2.COLOR_GRAY2RGB)
+        return Raster(gray, scale, w_pt, h_pt, colour, small, mark_scale)
     finally:
         page.close()
 
@@ -163,7 +183,8 @@ def _scan_raster(page: pdfium.PdfPage, pk_page: pikepdf.Page | None, w_pt: float
     size = (max(1, round(w_pt * mark_scale)), max(1, round(h_pt * mark_scale)))
     if channels == 1 or one_bit:  # pdfium widens 1-bit pixels to three equal channels
         gray = np.array(arr if channels == 1 else arr[..., 0], copy=True)
-        small = cv2.cvtColor(cv2.resize(gray, size, interpolation=cv2.INTER_AREA), cv2.COLOR_GRAY2RGB)
+        small = cv2.cvtColor(_ink_kept(gray, size) if one_bit else cv2.resize(gray, size, interpolation=cv2.INTER_AREA),
+                             cv2.COLOR_GRAY2RGB)
     else:
         # Converted from pdfium's BGR(A) order directly: the same pixels as turning the whole
         # page into RGB first, without that pass over 25 MB (and the small copy is turned instead).
