@@ -414,8 +414,8 @@ def _frames(horiz: np.ndarray, vert: np.ndarray, px_per_in: float) -> tuple[np.n
         hz, vt = (horiz[y:y + h, x:x + w] > 0) & own, (vert[y:y + h, x:x + w] > 0) & own
         # Whole, or (a signature's strokes run out of the stamp and joined to its border, so that
         # together they are too big for a stamp or leave a side unclosed) between two of its
-        # upright sides.
-        for bx, by, bw, bh in _frame_boxes(w, h, vt, px_per_in):
+        # upright sides or two of its flat ones.
+        for bx, by, bw, bh in _frame_boxes(w, h, vt, hz, px_per_in):
             if _closed(hz[by:by + bh, bx:bx + bw], vt[by:by + bh, bx:bx + bw], x + bx, y + by, lines.shape):
                 keep[y + by:y + by + bh, x + bx:x + bx + bw][own[by:by + bh, bx:bx + bw]] = 1
                 boxes.append((int(x + bx) + 3, int(y + by) + 3, int(x + bx + bw) - 3, int(y + by + bh) - 3))  # the joining's margin off
@@ -423,12 +423,17 @@ def _frames(horiz: np.ndarray, vert: np.ndarray, px_per_in: float) -> tuple[np.n
     return keep, boxes
 
 
-def _frame_boxes(w: int, h: int, vt: np.ndarray, px_per_in: float):
+def _frame_boxes(w: int, h: int, vt: np.ndarray, hz: np.ndarray, px_per_in: float):
     """Boxes (x, y, w, h) where a stamp's border may be, in a joined group of rules w x h: the
-    whole group, then (only if asked for more) the stamp-sized boxes between its upright sides."""
+    whole group, then (only if asked for more) the stamp-sized boxes between its upright sides,
+    then those between its flat sides (a pen's stroke run down from one upright side lengthens
+    it past the other)."""
     if _stamp_sized(w, h, px_per_in):
         yield 0, 0, w, h
     yield from _between_sides(vt, px_per_in)
+    for y, x, bh, bw in _between_sides(np.ascontiguousarray(hz.T), px_per_in):
+        if _stamp_sized(bw, bh, px_per_in):
+            yield x, y, bw, bh
 
 
 def _turned_frame(blobs: list[Blob], mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_h: int) -> Found | None:
