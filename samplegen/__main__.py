@@ -39,6 +39,14 @@ def plan_files(rng: random.Random, count: int, profile: str) -> list[FilePlan]:
     return plans
 
 
+def planned(seed: int, count: int, profile: str) -> list[tuple[FilePlan, random.Random]]:
+    """Each file's plan and the generator that draws it: the same seed makes the same files, and
+    any one of them can be made again alone."""
+    rng = random.Random(seed)
+    plans = plan_files(rng, count, profile)
+    return [(plan, random.Random(rng.randrange(1 << 30))) for plan in plans]
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m samplegen", description="Generate sample scans with ground truth.")
     ap.add_argument("--out", type=Path, required=True)
@@ -46,10 +54,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--count", type=int, default=20)
     ap.add_argument("--profile", choices=["samples", "bench", "degraded"], default="samples")
     args = ap.parse_args(argv)
-    rng = random.Random(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
-    for plan in plan_files(rng, args.count, args.profile):
-        data, ext, truth = build_file(random.Random(rng.randrange(1 << 30)), plan)
+    for plan, file_rng in planned(args.seed, args.count, args.profile):
+        data, ext, truth = build_file(file_rng, plan)
         path = args.out / (plan.name + ext)
         tmp = path.with_suffix(path.suffix + ".part")
         tmp.write_bytes(data)

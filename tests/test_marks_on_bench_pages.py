@@ -1,25 +1,20 @@
 """Marks on pages the benchmark got wrong before: each page is generated again from its set's
 seed (the generator is deterministic: the same bytes as in the set), read as the pipeline reads
 it (raster, OCR, marks) and compared with its ground truth."""
-import random
-
 import pytest
 
 from extractors.inputs import open_input
 from extractors.readpage import PageJob, read_page
 from extractors.settings import ExtractSettings
-from samplegen.__main__ import plan_files
+from samplegen.__main__ import planned
 from samplegen.generate import build_file
 
 
 def bench_file(tmp_path, seed: int, count: int, number: int):
     """File `number` (1-based) of `python -m bench.marks --generate <count> --seed <seed>`, written
     to tmp_path, and its truth."""
-    rng = random.Random(seed)
-    plans = plan_files(rng, count, "bench")
-    file_seeds = [rng.randrange(1 << 30) for _ in plans]
-    plan = plans[number - 1]
-    data, ext, truth = build_file(random.Random(file_seeds[number - 1]), plan)
+    plan, file_rng = planned(seed, count, "bench")[number - 1]
+    data, ext, truth = build_file(file_rng, plan)
     path = tmp_path / (plan.name + ext)
     path.write_bytes(data)
     return path, truth
