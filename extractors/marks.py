@@ -96,8 +96,9 @@ def _components(binary: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     return n, labels, stats
 
 
-def _blobs(ink: np.ndarray, coloured: np.ndarray, px_per_in: float) -> list[Blob]:
-    k = max(3, int(px_per_in * 0.06)) | 1
+def _blobs(ink: np.ndarray, coloured: np.ndarray, px_per_in: float, reach_in: float = 0.06) -> list[Blob]:
+    """Pieces of ink lying within `reach_in` inches of each other, each group a blob."""
+    k = max(3, int(px_per_in * reach_in)) | 1
     joined = cv2.dilate(ink.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     n, labels, stats = _components(joined)
     out = []
@@ -303,7 +304,7 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
     if not seal.present:
         # A worn stamp left as separate dashes and specks, none of them a stamp-sized blob: the
         # pieces lying within a quarter inch of each other are taken together and an oval fitted.
-        found = _best_oval(_groups(mask, px_per_in, h), mask, coloured, px_per_in, h)
+        found = _best_oval(_blobs(mask, coloured, px_per_in, reach_in=0.25), mask, coloured, px_per_in, h)
         if found is not None and found[0].score > seal.score:
             (seal, oval), seal_blob = found, None
     if not seal.present and seal.score >= SEAL_AT:
@@ -461,23 +462,6 @@ def _turned_frame(blobs: list[Blob], mask: np.ndarray, coloured: np.ndarray, px_
         if best is not None and best.present:
             break
     return best
-
-
-def _groups(mask: np.ndarray, px_per_in: float, page_h: int, reach_in: float = 0.25) -> list[Blob]:
-    """Pieces of ink lying within `reach_in` inches of each other, as blobs (only their boxes,
-    ink and fill are filled in), where the group may hold a stamp."""
-    k = max(3, int(px_per_in * reach_in)) | 1
-    n, _, stats = _components(cv2.dilate(mask.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))))
-    out = []
-    for x, y, w, h, _ in stats[1:]:
-        x0, y0, x1, y1 = x + k // 2, y + k // 2, x + w - k // 2, y + h - k // 2  # the dilation's margin off
-        if x1 <= x0 or y1 <= y0:
-            continue
-        sub = mask[y0:y1, x0:x1]
-        b = Blob((int(x0), int(y0), int(x1), int(y1)), int(sub.sum()), float(sub.mean()), 0.0, 0.0, 0.0)
-        if _may_hold_stamp(b, px_per_in, page_h, 4.0):
-            out.append(b)
-    return out
 
 
 def _may_hold_stamp(b: Blob, px_per_in: float, page_h: int, longest_in: float) -> bool:
