@@ -108,6 +108,12 @@ def _match_goods(truth: list[dict], pred: list[dict]) -> list[tuple[dict | None,
     return pairs
 
 
+def seal_in_doubt(page: dict) -> bool:
+    """A truth page whose stamp only shows as traces on the scan (samplegen.scan.SEAL_FAINT_BELOW):
+    whether it carries a seal is not scored either way."""
+    return page["seal"]["present"] and page["seal"].get("score", 1.0) < 1.0
+
+
 def score_file(truth: dict, pred: dict | None, fields: dict[str, Counts], goods: dict[str, Counts],
                docs: Counts, marks: dict[str, Counts], uncertified: Counts, rotation: list[int] | None = None) -> Counts:
     """Adds one file's counts; returns its own field counts (for splits)."""
@@ -135,13 +141,17 @@ def score_file(truth: dict, pred: dict | None, fields: dict[str, Counts], goods:
     for tp in truth["pages"]:
         pp = pred_pages.get(tp["page"])
         for mark in ("seal", "signature"):
+            if mark == "seal" and seal_in_doubt(tp):
+                continue
             t_on = tp[mark]["present"]
             p_on = bool(pp and pp[mark]["present"])
             marks[mark].add(True if t_on else None, True if p_on else None, mark)
         t_cert = tp["signature"]["present"] and (tp["seal"]["present"] or not has_seal)
         p_cert = bool(pp) and pp["signature"]["present"] and (pp["seal"]["present"] or not has_seal)
-        # Recall of uncertified pages: of the pages truly missing a mark, how many were flagged.
-        uncertified.add(True if not t_cert else None, True if not p_cert else None, "uncertified")
+        # Recall of uncertified pages: of the pages truly missing a mark, how many were flagged (not
+        # scored where that turns on a stamp in doubt).
+        if not (has_seal and seal_in_doubt(tp) and tp["signature"]["present"]):
+            uncertified.add(True if not t_cert else None, True if not p_cert else None, "uncertified")
         if rotation is not None and tp.get("rotation") is not None:
             rotation[0] += 1
             rotation[1] += bool(pp) and pp.get("rotation", 0) == tp["rotation"]

@@ -21,7 +21,7 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from bench.accuracy import Counts
+from bench.accuracy import Counts, seal_in_doubt
 from extractors.inputs import open_input
 from extractors.readpage import PageJob, init_worker, read_page
 from extractors.settings import ExtractSettings
@@ -44,9 +44,11 @@ def read_all(truth_dir: Path, workers: int) -> dict[str, list]:
     return out
 
 
-def score(truth_dir: Path, reads: dict[str, list]) -> tuple[dict[str, dict[str, Counts]], list[float]]:
+def score(truth_dir: Path, reads: dict[str, list]) -> tuple[dict[str, dict[str, Counts]], list[float], int, int]:
+    """Counts by split and mark, the marks time of each page, and the stamps the scans lost and
+    left in doubt."""
     by: dict[str, dict[str, Counts]] = defaultdict(lambda: defaultdict(Counts))
-    times = []
+    times, lost, doubt = [], 0, 0
     for tpath in sorted(truth_dir.glob("*.truth.json")):
         truth = json.loads(tpath.read_text(encoding="utf-8"))
         stem = tpath.name[: -len(".truth.json")]
@@ -61,11 +63,20 @@ def score(truth_dir: Path, reads: dict[str, list]) -> tuple[dict[str, dict[str, 
             pred = {"seal": r.seal.present, "signature": r.signature.present}
             t_cert = tp["signature"]["present"] and (tp["seal"]["present"] or not has_seal)
             p_cert = pred["signature"] and (pred["seal"] or not has_seal)
+            # As drawn: a stamp the scan lost or left in doubt (samplegen.scan) taken as stamped.
+            drawn = tp["seal"]["present"] or str(tp["page"]) in gen.get("seals_lost_in_scan", {})
+            by["as drawn"]["uncertified"].add(True if not (tp["signature"]["present"] and (drawn or not has_seal)) else None,
+                                              True if not p_cert else None, "uncertified")
+            lost += drawn != tp["seal"]["present"]
+            doubt += seal_in_doubt(tp)
             for split in ("all", gen.get("colour", "?")):
-                for mark in ("seal", "signature"):
-                    by[split][mark].add(True if tp[mark]["present"] else None, True if pred[mark] else None, mark)
-                by[split]["uncertified"].add(True if not t_cert else None, True if not p_cert else None, "uncertified")
-    return by, times
+                if not seal_in_doubt(tp):
+                    by[split]["seal"].add(True if tp["seal"]["present"] else None, True if pred["seal"] else None, "seal")
+                by[split]["signature"].add(True if tp["signature"]["present"] else None,
+                                           True if pred["signature"] else None, "signature")
+                if not (has_seal and seal_in_doubt(tp) and tp["signature"]["present"]):
+                    by[split]["uncertified"].add(True if not t_cert else None, True if not p_cert else None, "uncertified")
+    return by, times, lost, doubt
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,14 +97,18 @@ def main(argv: list[str] | None = None) -> int:
                       "--profile", args.profile])
     if truth_dir is None:
         ap.error("give a truth directory or --generate N")
-    by, times = score(truth_dir, read_all(truth_dir, args.workers))
+    by, times, lost, doubt = score(truth_dir, read_all(truth_dir, args.workers))
     print(f"{truth_dir}: {len(times)} pages")
     print(f"{'split':12} {'mark':12} {'P':>6} {'R':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
-    for split in ["all"] + sorted(k for k in by if k != "all"):
+    for split in ["all"] + sorted(k for k in by if k not in ("all", "as drawn")):
         for mark in ("seal", "signature", "uncertified"):
             c = by[split][mark]
             p, r, _ = c.prf()
             print(f"{split:12} {mark:12} {p:6.3f} {r:6.3f} {c.tp:4d} {c.fp:4d} {c.fn:4d}")
+    c = by["as drawn"]["uncertified"]
+    p, r, _ = c.prf()
+    print(f"stamps lost in the scan (truth: no seal): {lost}; only traces of which show (not scored): {doubt}")
+    print(f"taking both as stamped (as drawn): uncertified P {p:.3f} R {r:.3f} (tp {c.tp} fp {c.fp} fn {c.fn})")
     times.sort()
     print(f"marks per page, one core: median {statistics.median(times):.1f} ms, "
           f"p95 {times[max(0, round(0.95 * len(times)) - 1)]:.1f} ms, max {times[-1]:.1f} ms")

@@ -25,7 +25,7 @@ from samplegen import marks as M
 from samplegen.content import Contract, Guarantee, random_contract, random_guarantee
 from samplegen.documents import contract_blocks, guarantee_blocks
 from samplegen.layout import PAGE_H, PAGE_W, Style, render
-from samplegen.scan import ScanSettings, rasterise_pdf_page, scan_page, transform_box
+from samplegen.scan import SEAL_FAINT_BELOW, SEAL_LOST_BELOW, ScanLook, ScanSettings, ink_on_scan, rasterise_pdf_page, scan_page, transform_box
 
 FORMATS = ["image_pdf", "born_pdf", "mixed_pdf", "tiff", "jpeg", "png"]
 MARK_DPI = 300
@@ -54,6 +54,7 @@ class FilePlan:
 @dataclass
 class PageTruth:
     seal: tuple | None = None
+    seal_darkness: np.ndarray | None = None  # grey levels the stamp takes off white paper, in its box
     signature: tuple | None = None
     colour: str | None = None
     text_source: str = "ocr"
@@ -78,6 +79,14 @@ def _alpha_bbox(img: Image.Image) -> tuple[int, int, int, int]:
     if len(xs) == 0:
         return (0, 0, img.width, img.height)
     return (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+
+
+def _darkness(img: Image.Image) -> np.ndarray:
+    """How many grey levels an RGBA mark takes off white paper, per pixel of its inked box."""
+    x0, y0, x1, y1 = _alpha_bbox(img)
+    a = np.asarray(img.getchannel("A"), dtype=np.float32)[y0:y1, x0:x1] / 255
+    grey = np.asarray(img.convert("RGB").convert("L"), dtype=np.float32)[y0:y1, x0:x1]
+    return (a * (255 - grey)).astype(np.uint8)
 
 
 def _place(c, img: Image.Image, x_pt: float, top_pt: float) -> tuple[float, float, float, float]:
@@ -174,6 +183,7 @@ def build_document(rng: random.Random, plan: DocPlan, contract: Contract | None,
             inner = prng.choice(["БСН 180340012345", "Для документов\nҚұжаттар үшін", "ALMATY"])
             img = M.seal(prng, text, inner)
             t.seal = _place(c, img, sx + prng.uniform(-90, 40), base_top + prng.uniform(-25, 20))
+            t.seal_darkness = _darkness(img)
         truths[page_no] = t
 
     final = render(blocks, style, page_overlay=overlay)
@@ -236,6 +246,8 @@ def build_file(rng: random.Random, fp: FilePlan) -> tuple[bytes, str, dict]:
     out_pdf = pikepdf.new()
     images: list[Image.Image] = []
     page_results, documents = [], []
+    seal_ink: dict[int, float] = {}  # page -> share of its stamp's box that shows as ink on the file
+    seals_lost: dict[int, tuple] = {}  # page -> box of a stamp drawn but lost to the scan
     page_no = 0
     for i, doc in enumerate(built):
         src = pikepdf.open(io.BytesIO(doc.pdf))
@@ -246,7 +258,9 @@ def build_file(rng: random.Random, fp: FilePlan) -> tuple[bytes, str, dict]:
             pt = doc.pages[p]
             if scanned_docs[i]:
                 s = _settings(rng, fp)
-                img, m = scan_page(rasterise_pdf_page(doc.pdf, p, s.dpi), s, rng)
+                img, m, look = scan_page(rasterise_pdf_page(doc.pdf, p, s.dpi), s, rng)
+                if pt.seal_darkness is not None:
+                    seal_ink[page_no] = ink_on_scan(pt.seal_darkness, s, look)
                 maps[p + 1] = (m, s.dpi / 72.0)
                 # The truth says how to undo the scan: the page was turned clockwise by 90 * quarter_turns.
                 pt.rotation, pt.colour, pt.text_source = (360 - 90 * s.quarter_turns) % 360, s.colour, "ocr"
@@ -256,6 +270,8 @@ def build_file(rng: random.Random, fp: FilePlan) -> tuple[bytes, str, dict]:
                     _image_page_pdf(out_pdf, img, s.dpi, s.jpeg_quality)
             else:
                 out_pdf.pages.append(src.pages[p])
+                if pt.seal_darkness is not None:
+                    seal_ink[page_no] = ink_on_scan(pt.seal_darkness, ScanSettings(colour="colour"), ScanLook(paper=255))
                 pt.colour, pt.text_source = "colour", "text_layer"
 
             def tb(box, p=p + 1):
@@ -266,9 +282,14 @@ def build_file(rng: random.Random, fp: FilePlan) -> tuple[bytes, str, dict]:
                     return transform_box(box, m, k)
                 return box
 
+            seal_box, seal_sure = tb(pt.seal), 1.0
+            if seal_box is not None and seal_ink[page_no] < SEAL_LOST_BELOW:
+                seals_lost[page_no], seal_box = seal_box, None
+            elif seal_box is not None and seal_ink[page_no] < SEAL_FAINT_BELOW:
+                seal_sure = 0.5
             page_results.append(PageResult(
                 page=page_no,
-                seal=Mark(present=pt.seal is not None, score=1.0, bbox=tb(pt.seal)),
+                seal=Mark(present=seal_box is not None, score=seal_sure, bbox=seal_box),
                 signature=Mark(present=pt.signature is not None, score=1.0, bbox=tb(pt.signature)),
                 text_source=pt.text_source, rotation=pt.rotation, colour=pt.colour,
             ))
@@ -313,5 +334,7 @@ def build_file(rng: random.Random, fp: FilePlan) -> tuple[bytes, str, dict]:
                              documents=documents, pages=page_results)
     meta = truth.to_dict()
     meta["generator"] = {"format": fmt, "colour": fp.colour, "dpi": fp.dpi, "degrade": fp.degrade,
-                         "has_seal": fp.has_seal, "docs": [d.__dict__ for d in fp.docs]}
+                         "has_seal": fp.has_seal, "docs": [d.__dict__ for d in fp.docs],
+                         "seal_ink_on_scan": {str(p): round(v, 4) for p, v in seal_ink.items()},
+                         "seals_lost_in_scan": {str(p): box for p, box in seals_lost.items()}}
     return data, ext, meta

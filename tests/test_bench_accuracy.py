@@ -46,3 +46,22 @@ def test_comparison_ignores_case_lookalikes_and_number_format():
     assert canon("seller_name", "ТОО «Альфа»") == canon("seller_name", "тоо альфа")
     assert canon("contract_number", "KZ-17/2025") == canon("contract_number", "КZ-17/2025")
     assert canon("contract_number", "17/2025") != canon("contract_number", "17/2026")
+
+
+def test_a_seal_in_doubt_is_not_scored_either_way(tmp_path):
+    truth_dir, res = _truth_as_results(tmp_path)
+    name, page = next((t.name, i) for t in sorted(truth_dir.glob("*.truth.json"))
+                      for i, p in enumerate(json.loads(t.read_text(encoding="utf-8"))["pages"])
+                      if p["seal"]["present"] and p["signature"]["present"])
+    result = res / name.replace(".truth.json", ".json")
+    data = json.loads(result.read_text(encoding="utf-8"))
+    data["pages"][page]["seal"] = {"present": False, "score": 0.1}  # the reader saw no stamp
+    result.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    missed = evaluate(truth_dir, res)
+    assert missed["marks"]["seal"]["fn"] == 1 and missed["uncertified_pages"]["fp"] == 1
+    truth = json.loads((truth_dir / name).read_text(encoding="utf-8"))
+    truth["pages"][page]["seal"]["score"] = 0.5  # only traces of the stamp show on the scan
+    (truth_dir / name).write_text(json.dumps(truth, ensure_ascii=False), encoding="utf-8")
+    doubt = evaluate(truth_dir, res)
+    assert doubt["marks"]["seal"]["fn"] == 0 and doubt["uncertified_pages"]["fp"] == 0
+    assert doubt["marks"]["seal"]["tp"] == missed["marks"]["seal"]["tp"]
