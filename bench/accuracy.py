@@ -114,6 +114,13 @@ def seal_in_doubt(page: dict) -> bool:
     return page["seal"]["present"] and page["seal"].get("score", 1.0) < 1.0
 
 
+def truly_certified(page: dict, has_seal: bool) -> bool | None:
+    """Whether a truth page carries the marks it must; None where that turns on a seal in doubt."""
+    if has_seal and seal_in_doubt(page) and page["signature"]["present"]:
+        return None
+    return page["signature"]["present"] and (page["seal"]["present"] or not has_seal)
+
+
 def score_file(truth: dict, pred: dict | None, fields: dict[str, Counts], goods: dict[str, Counts],
                docs: Counts, marks: dict[str, Counts], uncertified: Counts, rotation: list[int] | None = None) -> Counts:
     """Adds one file's counts; returns its own field counts (for splits)."""
@@ -146,11 +153,10 @@ def score_file(truth: dict, pred: dict | None, fields: dict[str, Counts], goods:
             t_on = tp[mark]["present"]
             p_on = bool(pp and pp[mark]["present"])
             marks[mark].add(True if t_on else None, True if p_on else None, mark)
-        t_cert = tp["signature"]["present"] and (tp["seal"]["present"] or not has_seal)
+        t_cert = truly_certified(tp, has_seal)
         p_cert = bool(pp) and pp["signature"]["present"] and (pp["seal"]["present"] or not has_seal)
-        # Recall of uncertified pages: of the pages truly missing a mark, how many were flagged (not
-        # scored where that turns on a stamp in doubt).
-        if not (has_seal and seal_in_doubt(tp) and tp["signature"]["present"]):
+        # Recall of uncertified pages: of the pages truly missing a mark, how many were flagged.
+        if t_cert is not None:
             uncertified.add(True if not t_cert else None, True if not p_cert else None, "uncertified")
         if rotation is not None and tp.get("rotation") is not None:
             rotation[0] += 1

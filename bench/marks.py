@@ -21,7 +21,7 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from bench.accuracy import Counts, seal_in_doubt
+from bench.accuracy import Counts, seal_in_doubt, truly_certified
 from extractors.inputs import open_input
 from extractors.readpage import PageJob, init_worker, read_page
 from extractors.settings import ExtractSettings
@@ -61,7 +61,7 @@ def score(truth_dir: Path, reads: dict[str, list]) -> tuple[dict[str, dict[str, 
                 continue
             times.append(r.marks_ms)
             pred = {"seal": r.seal.present, "signature": r.signature.present}
-            t_cert = tp["signature"]["present"] and (tp["seal"]["present"] or not has_seal)
+            t_cert = truly_certified(tp, has_seal)
             p_cert = pred["signature"] and (pred["seal"] or not has_seal)
             # As drawn: a stamp the scan lost or left in doubt (samplegen.scan) taken as stamped.
             drawn = tp["seal"]["present"] or str(tp["page"]) in gen.get("seals_lost_in_scan", {})
@@ -74,7 +74,7 @@ def score(truth_dir: Path, reads: dict[str, list]) -> tuple[dict[str, dict[str, 
                     by[split]["seal"].add(True if tp["seal"]["present"] else None, True if pred["seal"] else None, "seal")
                 by[split]["signature"].add(True if tp["signature"]["present"] else None,
                                            True if pred["signature"] else None, "signature")
-                if not (has_seal and seal_in_doubt(tp) and tp["signature"]["present"]):
+                if t_cert is not None:
                     by[split]["uncertified"].add(True if not t_cert else None, True if not p_cert else None, "uncertified")
     return by, times, lost, doubt
 
