@@ -187,12 +187,17 @@ class PrefectDispatcher:
     runs_at_once: int = 1
     dispatched: dict[int, int] = field(default_factory=dict)  # file id -> attempts when dispatched
     under_way: set[str] = field(default_factory=set)  # ids of this dispatcher's runs not yet final
+    # While its runs are under way the dispatcher is called every half second (files wait); it asks
+    # the API whether they are still running at most this often, not at every call.
+    check_runs_every_s: float = 5.0
+    _checked_at: float = field(default=float("-inf"), repr=False)
     _client: Any = field(default=None, repr=False)
 
     def forget(self) -> None:
         """After the runner was restarted: its runs are gone, whatever the server says."""
         self.dispatched.clear()
         self.under_way.clear()
+        self._checked_at = float("-inf")
 
     def _api(self):
         """One API client for the dispatcher's life: a new one costs ~50 ms of CPU (its TLS
@@ -210,6 +215,10 @@ class PrefectDispatcher:
             self._client = None
 
     def _still_running(self) -> int:
+        now = time.monotonic()
+        if self.under_way and now - self._checked_at < self.check_runs_every_s:
+            return len(self.under_way)
+        self._checked_at = now
         for run_id in list(self.under_way):
             state = self._api().read_flow_run(run_id).state
             if state is None or state.is_final():
