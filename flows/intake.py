@@ -120,6 +120,10 @@ class StabilityTracker:
     def forget(self, path: Path) -> None:
         self._seen.pop(path, None)
 
+    def settling(self) -> set[Path]:
+        """The files in the inbox seen but not yet taken."""
+        return set(self._seen)
+
 
 def _archive_name(sha: str, path: Path, kind: str) -> str:
     ext = path.suffix.lower() if path.suffix.lower() in EXTENSIONS else f".{kind}"

@@ -205,6 +205,8 @@ def process_files(file_ids: list[int]) -> dict[int, str]:
                        for i in range(inp.page_count)]
             reading.append((file_id, attempt, path, inp, futures))
 
+    # A run started while files settle (PrefectDispatcher.warm) has none yet: it waits for them.
+    warm_until = time.monotonic() + (service.warm_wait_s if not file_ids else 0.0)
     try:
         start(file_ids)
         while True:
@@ -213,6 +215,9 @@ def process_files(file_ids: list[int]) -> dict[int, str]:
             if waiting <= window and time.monotonic() < claim_until:
                 start(claim_more(str(flow_run.id), service.batch_files))
             if not reading and not finished:
+                if not states and time.monotonic() < warm_until:
+                    time.sleep(0.5)
+                    continue
                 return states
             if reading and _gather_more(finished, first_ready, service):
                 if _head_read(reading[0], timeout=_time_left(first_ready, service)):

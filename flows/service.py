@@ -49,6 +49,8 @@ class ServiceSettings(BaseSettings):
                                                          "after it began")
     store_batch: int = Field(8, ge=1, description="read files stored by one task run at most")
     store_wait_s: float = Field(2.0, ge=0, description="seconds a read file may wait to be stored with others")
+    warm_wait_s: float = Field(15.0, ge=0, description="seconds a process-files run started while files settle "
+                                                        "waits for them to be archived")
     start_timeout_s: float = 90.0
 
 
@@ -224,6 +226,20 @@ class PrefectDispatcher:
             if state is None or state.is_final():
                 self.under_way.discard(run_id)
         return len(self.under_way)
+
+    def warm(self) -> None:
+        """Files are settling in the inbox and no run of ours is under way: start one with no
+        files now; it claims them once archived (`process_files` waits REEXPORT_WARM_WAIT_S for
+        them), so the settle time and the run's start overlap."""
+        from prefect.deployments import run_deployment
+
+        from flows.prefect_flows import PROCESS_FILES
+
+        if self._still_running():
+            return
+        run = run_deployment(PROCESS_FILES, parameters={"file_ids": []}, timeout=0)
+        self.under_way.add(str(run.id))
+        self.report(f"files settling: flow run {run.name} ({run.id}) started to take them")
 
     def __call__(self, pending: list[int]) -> None:
         from prefect.deployments import run_deployment

@@ -34,6 +34,7 @@ class IntakeLoop:
     def __post_init__(self):
         self.tracker = StabilityTracker(self.settle_s)
         self.wake = threading.Event()
+        self.warmed_for: set = set()  # files settling when a run was last warmed for them
 
     def pending_in_ledger(self) -> list[int]:
         """Files archived but not finished (a crash mid-processing, or a retry due)."""
@@ -42,7 +43,16 @@ class IntakeLoop:
 
     def step(self, now: float | None = None) -> list[Taken]:
         taken, dispatched = [], False
-        for path in self.tracker.stable(self.layout.inbox, time.monotonic() if now is None else now):
+        stable = self.tracker.stable(self.layout.inbox, time.monotonic() if now is None else now)
+        warm = getattr(self.process, "warm", None)
+        settling = self.tracker.settling()
+        if warm is not None and settling - self.warmed_for:
+            # A run takes ~3 s to start (a fresh interpreter, Prefect, the OCR pool): begun when
+            # files appear, it is ready when they have settled and are archived, and claims them.
+            # Once per file: a file written for minutes does not start a run after run.
+            warm()
+        self.warmed_for = settling
+        for path in stable:
             t = take(self.store, self.layout, path, self.settings)
             self.tracker.forget(path)
             self.report(f"{t.display_name}: {t.outcome}" + (f" ({t.reason})" if t.reason else "")

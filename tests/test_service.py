@@ -2,6 +2,7 @@
 processed by Prefect flow runs, the service stopped by SIGTERM and killed with SIGKILL."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import socket
@@ -123,13 +124,17 @@ def test_service_processes_files_through_prefect_and_stops_on_sigterm(home, gene
     with store.session() as s:
         assert s.scalar(select(func.count(IntakeFile.id))) == 2
         kinds = s.scalars(select(Event.kind)).all()
+        received = [f.received_at.replace(tzinfo=f.received_at.tzinfo or dt.timezone.utc)
+                    for f in s.scalars(select(IntakeFile))]
     store.close()
     assert kinds.count("file.processed") == 2 and kinds.count("intake.duplicate") == 1
     assert kinds.count("case.checked") >= 2  # each stored file checked its case
-    # The first file archived starts a run at once; the other is given to it too, or claimed by
-    # it while under way: each file is handed to a run once.
-    assert kinds.count("file.dispatched") >= 1
+    # Files appearing start a run while they settle, which claims them once archived (or, were it
+    # gone, the first file archived starts one): each file is handed to a run once.
     assert kinds.count("file.dispatched") + kinds.count("file.claimed") == 2
+    assert "files settling: flow run" in (home / "service.log").read_text()
+    first_run = min(dt.datetime.fromisoformat(r["created"]) for r in runs)
+    assert first_run < min(received), (first_run, received)  # started before any file was archived
     assert len(list((home / "quarantine").glob("*.reason.json"))) == 2  # the duplicate and the empty file
 
 
