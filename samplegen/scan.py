@@ -56,6 +56,10 @@ def transform_box(box: Box, m: np.ndarray, scale: float) -> Box:
     return (pts[:, 0].min() / scale, pts[:, 1].min() / scale, pts[:, 0].max() / scale, pts[:, 1].max() / scale)
 
 
+# The grey of an RGB pixel, as PIL's convert("L") weighs it.
+LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+
+
 @dataclass
 class ScanLook:
     """What a scan drew at random for its page, beyond the settings: the paper's grey and, on a
@@ -69,7 +73,7 @@ def scan_page(rgb: np.ndarray, s: ScanSettings, rng: random.Random) -> tuple[Ima
     gen = np.random.default_rng(rng.randrange(1 << 30))
     tint = np.array([rng.uniform(238, 252), rng.uniform(236, 250), rng.uniform(228, 246)], dtype=np.float32)
     grad_end = rng.uniform(0.9, 1.0)
-    look = ScanLook(paper=float(tint @ np.array([0.299, 0.587, 0.114], dtype=np.float32)) * (1 + grad_end) / 2)
+    look = ScanLook(paper=float(tint @ LUMA) * (1 + grad_end) / 2)
     if s.colour == "bitonal":
         look.threshold = rng.randint(150, 185)
     img = rgb.astype(np.float32)
@@ -96,8 +100,8 @@ def scan_page(rgb: np.ndarray, s: ScanSettings, rng: random.Random) -> tuple[Ima
     return pil, m, look
 
 
-# The scan's noise, drawn per colour channel, on the grey a bitonal threshold sees: |(0.299, 0.587, 0.114)|.
-LUMA_NOISE = 0.668
+# The scan's noise, drawn per colour channel, on the grey a bitonal threshold sees.
+LUMA_NOISE = float(np.linalg.norm(LUMA))
 # A mark darker than the paper by this many grey levels stands out of a scan's noise (sigma 2-12).
 SHOWS_BY = 24
 # How much of a stamp's box shows as ink on the scan, and what the truth then says (looked at on
@@ -125,7 +129,6 @@ def ink_on_scan(darkness: np.ndarray, s: ScanSettings, look: ScanLook) -> float:
         black = np.array([0.5 * math.erfc((look.paper - v - look.threshold) / sigma) for v in level])
         shows = black - black[0]
     return float(shows[darkness].mean())
-
 
 
 def jpeg_roundtrip(img: Image.Image, quality: int) -> bytes:
