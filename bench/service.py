@@ -2,6 +2,7 @@
 and time them to their stored results.
 
     python -m bench.service --files 100 --seed 31
+    python -m bench.service --files 100 --seed 31 --idle-s 0 --keep-warm-s 0   # a cold start
     python -m bench.service --files 30 --seed 32 --profile bench --keep /tmp/svc
     python -m bench.service --files 100 --work-pool reexport --runs-at-once 2   # scale-out (README)
 
@@ -9,6 +10,9 @@ Prints files/min and pages/s from the first drop to the last result, drop-to-res
 (median, p95), and the share of the time spent outside OCR: against the same files run through
 the direct pipeline (`extract_files`, same workers) right after, and from the CPU time of the
 service's processes (sampled from /proc: OCR processes, flow run, Prefect server, intake/web).
+
+The files are dropped --idle-s seconds after the service is up, as into a service that has been
+running (an idle service keeps a process-files run waiting: REEXPORT_KEEP_WARM_S).
 
 With --work-pool the service is `reexport run --work-pool` against the server PREFECT_API_URL
 names, the case store is REEXPORT_DB_URL's, and the pool's workers (started beforehand) do the
@@ -58,10 +62,12 @@ def generate(out: Path, count: int, seed: int, profile: str) -> list[Path]:
 
 
 def start_service(home: Path, api_port: int, workers: int, pool: str | None = None,
-                  runs_at_once: int = 1) -> subprocess.Popen:
+                  runs_at_once: int = 1, keep_warm_s: float | None = None) -> subprocess.Popen:
     env = {**os.environ, "REEXPORT_HOME": str(home), "REEXPORT_PREFECT_PORT": str(api_port),
            "REEXPORT_SETTLE_S": "0.5", "REEXPORT_SCAN_EVERY_S": "1", "REEXPORT_WORKERS": str(workers),
            "REEXPORT_FILE_RUNS_AT_ONCE": str(runs_at_once)}
+    if keep_warm_s is not None:
+        env["REEXPORT_KEEP_WARM_S"] = str(keep_warm_s)
     cmd = [sys.executable, "-m", "flows.cli", "run", "--port", str(free_port())]
     if pool:
         cmd += ["--work-pool", pool]
@@ -117,6 +123,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--work-pool", help="scale-out: the pool whose workers run the flows (PREFECT_API_URL, "
                                         "REEXPORT_DB_URL set; workers started)")
     ap.add_argument("--runs-at-once", type=int, default=1, help="process-files runs under way at once")
+    ap.add_argument("--idle-s", type=float, default=10.0, help="seconds the service is up before the first drop")
+    ap.add_argument("--keep-warm-s", type=float, help="REEXPORT_KEEP_WARM_S for the service (default: its own)")
     args = ap.parse_args(argv)
     if args.work_pool and not (os.environ.get("PREFECT_API_URL") and os.environ.get("REEXPORT_DB_URL")):
         raise SystemExit("--work-pool needs PREFECT_API_URL and REEXPORT_DB_URL (see README, 'Scale-out')")
@@ -131,7 +139,8 @@ def main(argv: list[str] | None = None) -> None:
     api_port = free_port()
     api_url = os.environ["PREFECT_API_URL"] if args.work_pool else f"http://127.0.0.1:{api_port}/api"
     began = dt.datetime.now(dt.timezone.utc)
-    service = start_service(home, api_port, args.workers, args.work_pool, args.runs_at_once)
+    service = start_service(home, api_port, args.workers, args.work_pool, args.runs_at_once, args.keep_warm_s)
+    time.sleep(args.idle_s)
     dropped: dict[str, float] = {}
     store = open_store(home=home)
     with store.session() as s:
@@ -182,7 +191,8 @@ def main(argv: list[str] | None = None) -> None:
 
     p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
     print(f"service ({dt.date.today()}, {slots} OCR slots, {len(files)} files, {pages} pages, "
-          f"{len(rows) - len(done)} failed)")
+          f"{len(rows) - len(done)} failed; first drop {args.idle_s:.0f} s after start, "
+          f"keep-warm {args.keep_warm_s if args.keep_warm_s is not None else 'default'})")
     print(f"  files/min                 {len(done) / wall * 60:8.1f}")
     print(f"  pages/s                   {pages / wall:8.3f}")
     print(f"  drop-to-result latency    median {statistics.median(latencies):.1f} s, p95 {p95:.1f} s")

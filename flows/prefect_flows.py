@@ -157,15 +157,18 @@ def claim_more(run_id: str, limit: int) -> list[int]:
 # Two page tasks per OCR process: one thread does Prefect's bookkeeping for a page while another
 # waits on OCR, so the OCR processes never wait for Prefect.
 @flow(name="process-files", task_runner=ThreadPoolTaskRunner(max_workers=2 * _workers()))
-def process_files(file_ids: list[int]) -> dict[int, str]:
+def process_files(file_ids: list[int], wait_s: float | None = None) -> dict[int, str]:
     """Open archived files, read all their pages in parallel, extract fields, store each result
     (which checks its case in the same transaction).
 
     A run costs a new process and a new pool of OCR workers (about 3 s of imports each here), far
     more than OCR of a one- or two-page file. So a run takes a batch of files, and while its pool
     still has pages to read it claims files archived meanwhile (`claim_received`), for up to
-    REEXPORT_RUN_CLAIMS_S seconds: a burst of files is read by one warm pool. Each file is still
-    begun, stored and counted on its own, so this changes nothing about exactly once."""
+    REEXPORT_RUN_CLAIMS_S seconds from its first: a burst of files is read by one warm pool. Each
+    file is still begun, stored and counted on its own, so this changes nothing about exactly once.
+
+    A run given no files waits for them up to `wait_s` seconds (default REEXPORT_WARM_WAIT_S): the
+    service starts one while files settle, and keeps one waiting while it is idle."""
     from prefect.runtime import flow_run
 
     from flows.service import ServiceSettings
@@ -173,7 +176,7 @@ def process_files(file_ids: list[int]) -> dict[int, str]:
     die_with_parent()  # the runner's flow-run process: gone with the runner, not finishing stale work
     settings = ExtractSettings()
     service = ServiceSettings()
-    claim_until = time.monotonic() + service.run_claims_s
+    claim_until = float("inf")  # set when the first files are begun
     window = 2 * settings.workers  # pages waiting in the pool before more files are claimed
     states: dict[int, str] = {}
     reading: deque = deque()  # (file id, attempt, path, opened file, page futures), in order
@@ -188,8 +191,10 @@ def process_files(file_ids: list[int]) -> dict[int, str]:
         finished.append(item)
 
     def start(ids: list[int]) -> None:
+        nonlocal claim_until
         if not ids:
             return
+        claim_until = min(claim_until, time.monotonic() + service.run_claims_s)
         for file_id, begun in begin_files(ids, settings).items():
             if begun is None:
                 states[file_id] = "done"
@@ -205,14 +210,15 @@ def process_files(file_ids: list[int]) -> dict[int, str]:
                        for i in range(inp.page_count)]
             reading.append((file_id, attempt, path, inp, futures))
 
-    # A run started while files settle (PrefectDispatcher.warm) has none yet: it waits for them.
-    warm_until = time.monotonic() + (service.warm_wait_s if not file_ids else 0.0)
+    # A run started while files settle or the service is idle (PrefectDispatcher.warm, .idle) has
+    # none yet: it waits for them.
+    warm_until = time.monotonic() + (0.0 if file_ids else service.warm_wait_s if wait_s is None else wait_s)
     try:
         start(file_ids)
         while True:
             # The wrapped futures, not `.state`: that asks the API, once per future.
             waiting = sum(1 for entry in reading for f in entry[4] if not f.wrapped_future.done())
-            if waiting <= window and time.monotonic() < claim_until:
+            if waiting <= window and time.monotonic() < claim_until and _files_to_claim():
                 start(claim_more(str(flow_run.id), service.batch_files))
             if not reading and not finished:
                 if not states and time.monotonic() < warm_until:
@@ -230,6 +236,17 @@ def process_files(file_ids: list[int]) -> dict[int, str]:
             finished, first_ready = [], 0.0
     finally:
         pool.close()
+
+
+def _files_to_claim() -> bool:
+    """A look at the ledger before a claim-more task run: a run waiting for files looks twice a
+    second, and a task run costs ~20 ms of CPU here and as much in the server, and a row in it."""
+    from flows.process import any_to_claim
+
+    try:
+        return any_to_claim(_store())
+    except OperationalError:
+        return True  # the store busy: the task, which retries, will see
 
 
 def _gather_more(finished: list, first_ready: float, service) -> bool:

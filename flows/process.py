@@ -32,6 +32,7 @@ def retry_failed(store: Store, file_ids: list[int] | None = None) -> list[int]:
         rows = s.scalars(query).all()
         for row in rows:
             row.state = "received"
+            row.flow_run_id = None  # given to no run yet: a run under way claims it (claim_received)
             s.add(Event(kind="file.retry_requested", file_id=row.id, case_id=row.case_id,
                         detail={"previous_error": row.error}))
         return [r.id for r in rows]
@@ -54,6 +55,17 @@ def begin_processing(store: Store, layout: Layout, file_ids: list[int]) -> dict[
     return begun
 
 
+def _unclaimed():
+    """Files archived and given to no run."""
+    return select(IntakeFile.id).where(IntakeFile.state == "received", IntakeFile.flow_run_id.is_(None))
+
+
+def any_to_claim(store: Store) -> bool:
+    """Whether a file waits that `claim_received` would give a run."""
+    with store.session() as s:
+        return s.scalar(_unclaimed().limit(1)) is not None
+
+
 def claim_received(store: Store, run_id: str, limit: int) -> list[int]:
     """Files archived since a run began and given to no run yet, claimed by that run (up to
     `limit`): a run under way takes what arrives instead of ending and leaving it to a new run,
@@ -61,8 +73,7 @@ def claim_received(store: Store, run_id: str, limit: int) -> list[int]:
     two runs (scale-out) never claim the same file."""
     claimed = []
     with store.session() as s:
-        ids = s.scalars(select(IntakeFile.id).where(IntakeFile.state == "received", IntakeFile.flow_run_id.is_(None))
-                        .order_by(IntakeFile.id).limit(limit)).all()
+        ids = s.scalars(_unclaimed().order_by(IntakeFile.id).limit(limit)).all()
         for file_id in ids:
             hit = s.execute(update(IntakeFile).where(IntakeFile.id == file_id, IntakeFile.state == "received",
                                                      IntakeFile.flow_run_id.is_(None))

@@ -46,11 +46,14 @@ class ServiceSettings(BaseSettings):
     batch_files: int = Field(16, ge=1, description="files handed to one process-files flow run at most")
     file_runs_at_once: int = Field(1, ge=1, description="process-files runs under way at once (one machine: 1)")
     run_claims_s: float = Field(300.0, ge=0, description="seconds a process-files run takes in files archived "
-                                                         "after it began")
+                                                         "after its first")
     store_batch: int = Field(8, ge=1, description="read files stored by one task run at most")
     store_wait_s: float = Field(2.0, ge=0, description="seconds a read file may wait to be stored with others")
     warm_wait_s: float = Field(15.0, ge=0, description="seconds a process-files run started while files settle "
                                                         "waits for them to be archived")
+    keep_warm_s: float = Field(600.0, ge=0, description="with the local runner, an idle service keeps a "
+                                                         "process-files run this long waiting for files, then "
+                                                         "starts another (0: off)")
     start_timeout_s: float = 90.0
 
 
@@ -192,6 +195,7 @@ class PrefectDispatcher:
     # While its runs are under way the dispatcher is called every half second (files wait); it asks
     # the API whether they are still running at most this often, not at every call.
     check_runs_every_s: float = 5.0
+    keep_warm_s: float = 0.0  # see `idle`
     _checked_at: float = field(default=float("-inf"), repr=False)
     _client: Any = field(default=None, repr=False)
 
@@ -231,15 +235,26 @@ class PrefectDispatcher:
         """Files are settling in the inbox and no run of ours is under way: start one with no
         files now; it claims them once archived (`process_files` waits REEXPORT_WARM_WAIT_S for
         them), so the settle time and the run's start overlap."""
+        self._start_waiting(None, "files settling: flow run {name} ({id}) started to take them")
+
+    def idle(self) -> None:
+        """Nothing in the inbox or the ledger: keep one run waiting for files (`keep_warm_s`),
+        so the first file of the next burst goes to a run whose interpreter, Prefect and OCR pool
+        are up, not one that takes ~3 s to start. A run with files still waiting in the ledger is
+        never this one: those are dispatched (`__call__`), as after a crash."""
+        if self.keep_warm_s > 0:
+            self._start_waiting(self.keep_warm_s, "idle: flow run {name} ({id}) kept waiting for files")
+
+    def _start_waiting(self, wait_s: float | None, message: str) -> None:
         from prefect.deployments import run_deployment
 
         from flows.prefect_flows import PROCESS_FILES
 
         if self._still_running():
             return
-        run = run_deployment(PROCESS_FILES, parameters={"file_ids": []}, timeout=0)
+        run = run_deployment(PROCESS_FILES, parameters={"file_ids": [], "wait_s": wait_s}, timeout=0)
         self.under_way.add(str(run.id))
-        self.report(f"files settling: flow run {run.name} ({run.id}) started to take them")
+        self.report(message.format(name=run.name, id=run.id))
 
     def __call__(self, pending: list[int]) -> None:
         from prefect.deployments import run_deployment
@@ -321,7 +336,9 @@ def run_service(home: Path, *, host: str = "127.0.0.1", port: int = 8000, stop: 
         from flows.prefect_flows import DEPLOYMENTS
 
         wait_deployments(os.environ["PREFECT_API_URL"], runner, DEPLOYMENTS, settings.start_timeout_s)
-        dispatcher = PrefectDispatcher(store, report, settings.batch_files, settings.file_runs_at_once)
+        # A waiting run holds a worker of a pool (scale-out) from other work: kept warm on one machine only.
+        dispatcher = PrefectDispatcher(store, report, settings.batch_files, settings.file_runs_at_once,
+                                       keep_warm_s=0.0 if work_pool else settings.keep_warm_s)
         loop = IntakeLoop(store, layout, settle_s=settings.settle_s, scan_every_s=settings.scan_every_s,
                           report=report, process=dispatcher)
         runs_by = f"work pool {work_pool}" if work_pool else "the local runner"

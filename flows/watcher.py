@@ -67,6 +67,10 @@ class IntakeLoop:
         pending = self.pending_in_ledger()
         if pending:
             (self.process or self.process_here)(pending)
+        elif not settling and not stable:
+            idle = getattr(self.process, "idle", None)
+            if idle is not None:
+                idle()  # nothing to take or process: the dispatcher may keep a run waiting
         return taken
 
     def process_here(self, pending: list[int]) -> None:

@@ -26,9 +26,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(home: Path, port: int, web_port: int | None = None) -> subprocess.Popen:
+def start(home: Path, port: int, web_port: int | None = None, keep_warm_s: float = 600) -> subprocess.Popen:
     env = {**os.environ, "REEXPORT_HOME": str(home), "REEXPORT_PREFECT_PORT": str(port), "REEXPORT_SETTLE_S": "0.3",
-           "REEXPORT_SCAN_EVERY_S": "1", "REEXPORT_WORKERS": "2"}
+           "REEXPORT_SCAN_EVERY_S": "1", "REEXPORT_WORKERS": "2", "REEXPORT_KEEP_WARM_S": str(keep_warm_s)}
     env.pop("PREFECT_API_URL", None)
     env.pop("REEXPORT_DB_URL", None)
     log = home / "service.log"
@@ -91,7 +91,7 @@ def home(tmp_path) -> Path:
 
 def test_service_processes_files_through_prefect_and_stops_on_sigterm(home, generated):
     port, web_port = free_port(), free_port()
-    service = start(home, port, web_port)
+    service = start(home, port, web_port, keep_warm_s=0)  # no run kept waiting: one starts as files settle
     try:
         assert httpx.get(f"http://127.0.0.1:{web_port}/healthz").json() == {"ok": True}
         assert "staff" in httpx.get(f"http://127.0.0.1:{web_port}/staff/login").text
@@ -138,7 +138,49 @@ def test_service_processes_files_through_prefect_and_stops_on_sigterm(home, gene
     assert len(list((home / "quarantine").glob("*.reason.json"))) == 2  # the duplicate and the empty file
 
 
+def flow_runs(port: int) -> list[dict]:
+    return httpx.post(f"http://127.0.0.1:{port}/api/flow_runs/filter", json={}).json()
+
+
+def wait_for(what, timeout_s: float = 60):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = what()
+        if found:
+            return found
+        time.sleep(0.3)
+    raise AssertionError(f"not seen in {timeout_s:.0f} s")
+
+
+def test_an_idle_service_keeps_a_run_waiting_that_takes_the_next_file(home, generated):
+    port = free_port()
+    service = start(home, port, keep_warm_s=120)
+    try:
+        [waiting] = wait_for(lambda: [r for r in flow_runs(port) if r["state_type"] == "RUNNING"])
+        assert waiting["parameters"] == {"file_ids": [], "wait_s": 120.0}
+        (home / "inbox" / "contract.pdf").write_bytes(generated["born_contract_en"].read_bytes())
+        wait_done(home, 1)
+        # It ends with its burst; the idle service keeps another waiting.
+        wait_for(lambda: [r for r in flow_runs(port) if r["id"] == waiting["id"] and r["state_type"] == "COMPLETED"])
+        again = wait_for(lambda: [r for r in flow_runs(port) if r["state_type"] == "RUNNING"])
+        assert again[0]["id"] != waiting["id"]
+        assert len(flow_runs(port)) == 2  # no run was started for the file itself
+    finally:
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(60) == 0
+    store = open_store(home=home)
+    with store.session() as s:
+        [row] = s.scalars(select(IntakeFile)).all()
+        kinds = s.scalars(select(Event.kind)).all()
+    store.close()
+    assert row.state == "done" and row.flow_run_id == waiting["id"]  # the waiting run claimed it
+    assert kinds.count("file.claimed") == 1 and "file.dispatched" not in kinds
+    assert (home / "service.log").read_text().count("kept waiting for files") == 2
+
+
 def test_kill_9_mid_batch_then_restart_processes_every_file_once(home, generated):
+    # (With a run kept waiting, as by default: after the restart the files the killed run held are
+    # dispatched to a new run; no run is kept waiting while files wait in the ledger.)
     base = generated["born_contract_en"].read_bytes()
     port = free_port()
     service = start(home, port)

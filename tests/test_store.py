@@ -80,13 +80,14 @@ def test_foreign_keys_are_enforced_on_sqlite(store):
 
 
 def test_a_run_claims_only_files_no_run_holds_and_never_one_twice(store):
-    from flows.process import claim_received
+    from flows.process import any_to_claim, claim_received
 
     with store.session() as s:
         for i, (state, run) in enumerate([("received", None), ("received", None), ("received", "run-x"),
                                           ("processing", None), ("done", None), ("received", None)]):
             s.add(IntakeFile(sha256=f"{i:064x}", display_name=f"f{i}.pdf", size=1, archive_name=f"{i:064x}.pdf",
                              state=state, flow_run_id=run))
+    assert any_to_claim(store)
     first = claim_received(store, "run-a", limit=2)
     second = claim_received(store, "run-b", limit=10)
     assert len(first) == 2 and len(second) == 1 and not set(first) & set(second)
@@ -96,4 +97,21 @@ def test_a_run_claims_only_files_no_run_holds_and_never_one_twice(store):
     assert holders == {"f0.pdf": "run-a", "f1.pdf": "run-a", "f2.pdf": "run-x", "f3.pdf": None, "f4.pdf": None,
                        "f5.pdf": "run-b"}
     assert sorted(claimed) == sorted(first + second)
+    assert not any_to_claim(store)
     assert claim_received(store, "run-c", limit=10) == []
+
+
+def test_a_failed_file_put_back_is_claimed_by_a_run_under_way(store):
+    """`reexport retry` of a file a finished run held: a run already under way (one kept waiting
+    by an idle service) takes it, rather than it waiting for that run to end."""
+    from flows.process import any_to_claim, claim_received, retry_failed
+
+    with store.session() as s:
+        s.add(IntakeFile(sha256="f" * 64, display_name="bad.pdf", size=1, archive_name="f" * 64 + ".pdf",
+                         state="failed", flow_run_id="run-old", attempts=3, error="unreadable_page"))
+    assert not any_to_claim(store)
+    [file_id] = retry_failed(store)
+    assert any_to_claim(store)
+    assert claim_received(store, "run-waiting", limit=5) == [file_id]
+    with store.session() as s:
+        assert s.get(IntakeFile, file_id).flow_run_id == "run-waiting"
