@@ -25,8 +25,7 @@ def die_with_parent() -> None:
 
 def _alive(parent) -> bool:
     """Whether the process that asked for this one still runs. Not `os.getppid() == parent.pid`:
-    a pool worker started by a forkserver is the forkserver's child, not its requester's (the
-    forkserver itself ends when its requester does, and the worker then gets the signal)."""
+    a pool worker started by a forkserver is the forkserver's child, not its requester's."""
     if parent is None:
         return True
     try:
@@ -38,9 +37,29 @@ def _alive(parent) -> bool:
     return True
 
 
+def exit_with_requester() -> None:
+    """A forkserver's child: exit when the process that asked for it does. Its parent is the
+    forkserver, which outlives a killed flow run: each child holds the forkserver's keep-alive
+    pipe, so neither ends and the parent-death signal never comes (seen: a forkserver and two
+    OCR workers left after the kill -9 test, waiting on their dead run's queue). A thread waits
+    on the requester's sentinel (no polling) and ends the process."""
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-requester", daemon=True).start()
+
+
 def init_ocr_worker() -> None:
     """Initializer of the flows' OCR process pool: the extractors' own set-up, and die with the flow."""
     from extractors.readpage import init_worker
 
     die_with_parent()
+    exit_with_requester()
     init_worker()

@@ -256,3 +256,32 @@ def test_a_pool_worker_whose_flow_died_while_it_started_exits(tmp_path):
     assert not marker.exists()
     for pid in pids:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+
+
+def test_a_flow_killed_with_its_pool_idle_leaves_no_pool_processes(tmp_path):
+    """kill -9 of a flow run whose OCR pool waits for pages: the forkserver and its workers go too
+    (they did not: the workers waited on the dead run's queue and kept the forkserver alive)."""
+    script = tmp_path / "flow.py"
+    script.write_text(
+        "import os, signal\n"
+        "from flows.lifecycle import init_ocr_worker\n"
+        "from extractors.pagepool import page_pool\n"
+        "if __name__ == '__main__':\n"
+        "    pool = page_pool(2, init_ocr_worker)\n"
+        "    pids = {pool.submit(os.getpid).result(timeout=60) for _ in range(6)}\n"
+        "    servers = {pool.submit(os.getppid).result(timeout=60) for _ in range(6)}\n"
+        "    print('pool', *sorted(pids | servers), flush=True)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n")
+    printed = tmp_path / "pids.txt"  # a file, not a pipe: pool processes left behind would hold a pipe open
+    with printed.open("w") as out:
+        subprocess.run([sys.executable, str(script)], stdout=out, stderr=subprocess.STDOUT, timeout=120,
+                       cwd=Path(__file__).resolve().parent.parent)
+    lines = [line.split()[1:] for line in printed.read_text().splitlines() if line.startswith("pool ")]
+    pids = [int(pid) for pid in lines[0]] if lines else []
+    assert len(pids) >= 2, printed.read_text()  # a worker or two and their forkserver
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in pids):
+        time.sleep(0.2)
+    left = [pid for pid in pids if Path(f"/proc/{pid}").exists()
+            and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()]
+    assert not left, left
