@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> None:
     p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
     print(f"service ({dt.date.today()}, {slots} OCR slots, {len(files)} files, {pages} pages, "
           f"{len(rows) - len(done)} failed; first drop {args.idle_s:.0f} s after start, "
-          f"keep-warm {args.keep_warm_s if args.keep_warm_s is not None else 'default'})")
+          f"keep-warm {'off (work pool)' if args.work_pool else args.keep_warm_s if args.keep_warm_s is not None else 'default'})")
     print(f"  files/min                 {len(done) / wall * 60:8.1f}")
     print(f"  pages/s                   {pages / wall:8.3f}")
     print(f"  drop-to-result latency    median {statistics.median(latencies):.1f} s, p95 {p95:.1f} s")
