@@ -60,12 +60,16 @@ def wait_done(home: Path, n: int, timeout_s: float = 240, state: str = "done") -
     raise AssertionError(f"not {n} files {state} in time:\n" + (home / "service.log").read_text()[-3000:])
 
 
+def flow_runs(port: int) -> list[dict]:
+    return httpx.post(f"http://127.0.0.1:{port}/api/flow_runs/filter", json={}).json()
+
+
 def settled_runs(port: int, at_least: int, timeout_s: float = 60) -> list[dict]:
     """The Prefect server's flow runs once at least `at_least` exist and none is still going: a file
     is `done` in the store a moment before its run (and its case check) finishes."""
     deadline = time.monotonic() + timeout_s
     while True:
-        runs = httpx.post(f"http://127.0.0.1:{port}/api/flow_runs/filter", json={}).json()
+        runs = flow_runs(port)
         settled = all(r["state_type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") for r in runs)
         if (len(runs) >= at_least and settled) or time.monotonic() > deadline:
             return runs
@@ -136,10 +140,6 @@ def test_service_processes_files_through_prefect_and_stops_on_sigterm(home, gene
     first_run = min(dt.datetime.fromisoformat(r["created"]) for r in runs)
     assert first_run < min(received), (first_run, received)  # started before any file was archived
     assert len(list((home / "quarantine").glob("*.reason.json"))) == 2  # the duplicate and the empty file
-
-
-def flow_runs(port: int) -> list[dict]:
-    return httpx.post(f"http://127.0.0.1:{port}/api/flow_runs/filter", json={}).json()
 
 
 def wait_for(what, timeout_s: float = 60):
