@@ -226,22 +226,24 @@ SEAL_AT = 0.55
 WORK_DPI = 100.0  # marks are large: a coarse raster finds them as well, at a ninth of the cost
 
 
-def find_marks(img: np.ndarray, px_per_in: float, text_boxes: list[tuple[float, float, float, float]]) -> tuple[Found, Found]:
+def find_marks(img: np.ndarray, px_per_in: float, text_boxes: list[tuple[float, float, float, float]],
+               bitonal: bool = False) -> tuple[Found, Found]:
     """(seal, signature) on one page raster; `text_boxes` are confidently read words in its pixels.
-    Boxes come back in the same pixels."""
+    Boxes come back in the same pixels. `bitonal`: the scan was black and white, so the greys of
+    its (downscaled) raster tell thick strokes from thin ones, not a pen's ink from a stamp's."""
     k = min(1.0, WORK_DPI / px_per_in)
     if k < 1.0:
         h0, w0 = img.shape[:2]
         img = cv2.resize(img, (max(1, int(w0 * k)), max(1, int(h0 * k))), interpolation=cv2.INTER_AREA)
         text_boxes = [tuple(v * k for v in b) for b in text_boxes]
-    seal, sig = _find(img, px_per_in * k, text_boxes)
+    seal, sig = _find(img, px_per_in * k, text_boxes, bitonal)
     if k < 1.0:
         seal.bbox = tuple(v / k for v in seal.bbox) if seal.bbox else None
         sig.bbox = tuple(v / k for v in sig.bbox) if sig.bbox else None
     return seal, sig
 
 
-def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
+def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple[Found, Found]:
     ink, coloured = ink_masks(img)
     h, w = ink.shape
     gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY) if img.ndim == 3 else img
@@ -257,7 +259,10 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes) -> tuple[Found, Found]:
     # Where the scan kept its tones, a pen stroke is darker than stamp ink: apart, a signature
     # written across a stamp no longer hides the stamp's border, and shows as itself.
     dark = mask & (gray < _dark_level(gray))
-    toned = dark.sum() < 0.9 * max(1, mask.sum())  # a bitonal page has no pale ink to tell apart
+    # A bitonal page has no pale ink to tell apart. Its raster, an average of black and white,
+    # has greys, but they only make a stamp's bold letters (a city's name across it) look darker
+    # than its rings, like a pen's.
+    toned = not bitonal and dark.sum() < 0.9 * max(1, mask.sum())
     blobs = _blobs(mask, coloured, px_per_in)
     seal, sig = Found(False, 0.0, None), Found(False, 0.0, None)
     seal_blob = None

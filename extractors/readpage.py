@@ -96,7 +96,7 @@ def read_page(job: PageJob) -> PageRead:
             k = r.marks_px_per_pt
             boxes = [tuple(v * k for v in b) for _, b in layer]
             t0 = time.perf_counter()
-            seal, sig = marks_mod.find_marks(r.marks_image, k * 72, boxes)
+            seal, sig = marks_mod.find_marks(r.marks_image, k * 72, boxes, r.colour == "bitonal")
             page = PageRead(job.index, r.width_pt, r.height_pt, words, "text_layer", colour=r.colour,
                             seal=_mark(seal, k), signature=_mark(sig, k), marks_ms=(time.perf_counter() - t0) * 1000)
             return _with_preview(page, job, r)
@@ -112,21 +112,22 @@ def read_page(job: PageJob) -> PageRead:
     km = r.marks_px_per_pt / k
     confident = [tuple(v * km for v in w.box) for w in page.words if w.conf >= 0.7 and len(w.text) >= 2]
     t0 = time.perf_counter()
-    seal, sig = _upright_marks(r.marks_image, r.marks_px_per_pt * 72, confident, page.rotation // 90)
+    seal, sig = _upright_marks(r.marks_image, r.marks_px_per_pt * 72, confident, page.rotation // 90,
+                               r.colour == "bitonal")
     k = r.marks_px_per_pt
     read = PageRead(job.index, r.width_pt, r.height_pt, words, "ocr", page.rotation, page.skew_deg, r.colour,
                     _mark(seal, k), _mark(sig, k), marks_ms=(time.perf_counter() - t0) * 1000)
     return _with_preview(read, job, r)
 
 
-def _upright_marks(img, px_per_in: float, boxes: list, k: int) -> tuple[marks_mod.Found, marks_mod.Found]:
+def _upright_marks(img, px_per_in: float, boxes: list, k: int, bitonal: bool = False) -> tuple[marks_mod.Found, marks_mod.Found]:
     """Marks sought on the page as it reads (a seal sits below the text, a signature is wider
     than tall), their boxes given back on the page as stored."""
     if k % 4 == 0:
-        return marks_mod.find_marks(img, px_per_in, boxes)
+        return marks_mod.find_marks(img, px_per_in, boxes, bitonal)
     h, w = img.shape[:2]
     turned = np.ascontiguousarray(np.rot90(img, -k))
-    found = marks_mod.find_marks(turned, px_per_in, [ocr.turn_box(b, k, w, h) for b in boxes])
+    found = marks_mod.find_marks(turned, px_per_in, [ocr.turn_box(b, k, w, h) for b in boxes], bitonal)
     for f in found:
         if f.bbox is not None:
             f.bbox = ocr.turn_box(f.bbox, k, w, h, back=True)
