@@ -312,6 +312,12 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
         found = _best_oval(_blobs(mask, coloured, px_per_in, reach_in=0.25), mask, coloured, px_per_in, h)
         if found is not None and found[0].score > seal.score:
             (seal, oval), seal_blob = found, None
+    if oval is not None:
+        # A stamp of two rings with its name between them, found by its inner ring: the stamp is
+        # the outer one (a pen's stroke touching it would be taken for the stamp's letters).
+        outer = _outermost_ring(mask, oval, px_per_in)
+        if outer is not None:
+            oval, seal.bbox = outer, _oval_box(outer)
     if not seal.present and seal.score >= SEAL_AT:
         seal.present = True  # no search found better: a worn border just short of the coverage asked
     rest = mask
@@ -321,14 +327,15 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
         if oval is not None:
             outside = _oval_dist(xx, yy, oval) > 1.08
         else:
-            x0, y0, x1, y1 = seal.bbox
+            # With the border's own width: a box can be found a few pixels inside its outer edge.
+            x0, y0, x1, y1 = _widened(seal.bbox, int(round(px_per_in * 0.05)), mask.shape)
             outside = ~((yy >= y0) & (yy < y1) & (xx >= x0) & (xx < x1))
         rest = mask & (outside | dark) if toned else mask & outside
         blobs = _blobs(rest, coloured, px_per_in)
     for b in blobs:
         if seal.present and (b is seal_blob or _iou(b.box, seal.bbox) > 0.6
                              or (oval is not None and _outer_ring(b.box, oval))
-                             or (_inside(b.box, seal.bbox) > 0.85 and not _darker(gray, mask, b.box, seal.bbox))):
+                             or (_inside(b.box, seal.bbox) > 0.85 and not (_darker(gray, mask, b.box, seal.bbox, rest) and _long_stroke(rest, b.box, px_per_in)))):
             # The stamp itself, where its ink is as dark as a pen's, its outer rim, or its letters:
             # inside a stamp only a darker stroke is a pen's (same-tone strokes inside a stamp are
             # told by their shape: _strokes_inside).
@@ -340,6 +347,15 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
             sig = Found(s >= 0.6, s, b.box)
     if black is not None and not sig.present:
         for b in _blobs(black, coloured, px_per_in):
+            if (b.box[3] - b.box[1]) < px_per_in * 0.3 or b.thin <= 0.55 or b.fill >= 0.2:
+                continue
+            s = _signature_score(b, ink, px_per_in, h)
+            if s > sig.score:
+                sig = Found(s >= 0.6, s, b.box)
+    if black is not None and seal.present and not sig.present:
+        # A black pen's stroke across a coloured stamp is cut where it crosses the stamp's ink
+        # (those pixels are coloured, but much darker than the stamp's own): joined again there.
+        for b in _cut_stroke(black, coloured, img.max(axis=2), seal.bbox, px_per_in):
             if (b.box[3] - b.box[1]) < px_per_in * 0.3 or b.thin <= 0.55 or b.fill >= 0.2:
                 continue
             s = _signature_score(b, ink, px_per_in, h)
@@ -753,13 +769,14 @@ def _fit_oval(mask: np.ndarray, box, px_per_in: float, tries: int = 150, specks:
     return None
 
 
-def _darker(gray: np.ndarray, mask: np.ndarray, box, around, by: float = 25.0) -> bool:
-    """Whether the ink in `box` is darker than the rest of the ink in `around` (median levels)."""
+def _darker(gray: np.ndarray, mask: np.ndarray, box, around, own: np.ndarray, by: float = 25.0) -> bool:
+    """Whether the ink of `own` in `box` is darker than the rest of the ink in `around` (median
+    levels): the box alone would also hold the stamp's ink the stroke runs over."""
     x0, y0, x1, y1 = (int(v) for v in around)
-    sub, ink = gray[y0:y1, x0:x1], mask[y0:y1, x0:x1].copy()
+    sub, ink, mine_ = gray[y0:y1, x0:x1], mask[y0:y1, x0:x1], own[y0:y1, x0:x1]
     inner = np.zeros_like(ink)
     inner[max(0, int(box[1]) - y0):max(0, int(box[3]) - y0), max(0, int(box[0]) - x0):max(0, int(box[2]) - x0)] = True
-    mine, rest = sub[ink & inner], sub[ink & ~inner]
+    mine, rest = sub[mine_ & inner], sub[ink & ~(mine_ & inner)]
     if len(mine) == 0 or len(rest) == 0:
         return False
     return float(np.median(rest)) - float(np.median(mine)) >= by
@@ -843,25 +860,42 @@ def _strokes_in_oval(mask: np.ndarray, oval, px_per_in: float) -> Found | None:
     yy, xx = np.mgrid[y0:y1, x0:x1]
     dist = _oval_dist(xx, yy, oval)
     spread = px_per_in * 0.25 / ((a + b) / 2)
+    rings = _ring_levels(crop, dist, px_per_in)
     picked = []
     for i in range(1, n):
         x, y, bw, bh, cnt = stats[i]
         if bh < px_per_in * 0.2 or cnt < px_per_in * 0.3:
             continue
-        d = dist[labels == i]
+        own = labels == i
+        d = dist[own]
         if d.min() > 1.1 or (d.max() - d.min()) < spread:
             continue  # outside the stamp, or an arc of its rings
-        off = d[np.abs(d - np.median(d)) >= 0.07]
-        if len(off) == 0 or (off.max() - off.min()) < spread:
-            # A ring of the stamp's own with its letters touching it (a bitonal scan's bold ink
-            # joins them): without the ring, what is left spans no more than a line of letters.
-            # A pen's stroke joined to a ring still spans the stamp without it.
-            continue
-        picked.append((int(x0 + x), int(y0 + y), int(x0 + x + bw), int(y0 + y + bh)))
+        if rings:
+            # Two rings with the stamp's name between them: all ink in that band is the stamp's.
+            # A pen's stroke reaches out of the stamp, or spans the inner ring's field.
+            inner = min(rings) - 0.04
+            away = (d < inner) | (d > 1.08)
+            px, py = xx[own][away], yy[own][away]
+            out = d[away] > 1.08
+            reach = max(np.ptp(px[out]), np.ptp(py[out])) if out.any() else 0
+            fx, fy = px[~out], py[~out]
+            stroke = len(fx) > 0 and max(np.ptp(fx), np.ptp(fy)) >= px_per_in * 0.3 and not _print_line(fx, fy, px_per_in)
+            if reach < px_per_in * 0.2 and not stroke:
+                continue
+        else:
+            away = np.abs(d - np.median(d)) >= 0.07
+            off = d[away]
+            if len(off) == 0 or (off.max() - off.min()) < spread:
+                # A ring of the stamp's own with its letters touching it (a bitonal scan's bold ink
+                # joins them): without the ring, what is left spans no more than a line of letters.
+                # A pen's stroke joined to a ring still spans the stamp without it.
+                continue
+            px, py = xx[own][away], yy[own][away]
+        picked.append((int(px.min()), int(py.min()), int(px.max()) + 1, int(py.max()) + 1))
     if not picked:
         return None
     box = (min(b[0] for b in picked), min(b[1] for b in picked), max(b[2] for b in picked), max(b[3] for b in picked))
-    if box[2] - box[0] < px_per_in * 0.4:
+    if max(box[2] - box[0], box[3] - box[1]) < px_per_in * 0.3:
         return None
     return Found(True, 0.62, box)
 
@@ -873,20 +907,27 @@ def _strokes_in_rect(mask: np.ndarray, box, px_per_in: float) -> Found | None:
     if len(xs) < 20:
         return None
     (cx, cy), (rw, rh), angle = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
-    inset = 0.18 * min(rw, rh)  # past both borders of a double-bordered stamp
-    inner = np.zeros_like(crop)
-    corners = cv2.boxPoints(((cx, cy), (max(1.0, rw - 2 * inset), max(1.0, rh - 2 * inset)), angle))
-    cv2.fillPoly(inner, [corners.astype(np.int32)], 1)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(crop & inner, connectivity=8)
     picked = []
-    for i in range(1, n):
-        x, y, bw, bh, cnt = stats[i]
-        if bh < px_per_in * 0.22:
-            continue  # letters and lines of the stamp's own text are lower than this
-        piece = (labels[y:y + bh, x:x + bw] == i).astype(np.uint8)
-        if 1.0 - float(cv2.erode(piece, np.ones((3, 3), np.uint8)).sum()) / cnt < 0.6:
-            continue  # not a pen's thin stroke
-        picked.append((int(x0 + x), int(y0 + y), int(x0 + x + bw), int(y0 + y + bh)))
+    # Past both borders of a double-bordered stamp; or, where its borders are straight rules
+    # (an upright stamp), without them, nearer the border: a pen's stroke runs there too.
+    rules = np.bitwise_or(*_rule_parts(crop.astype(bool), px_per_in, int(px_per_in * 0.35), int(px_per_in * 0.35)))
+    unruled = crop & ~cv2.dilate(rules, np.ones((3, 3), np.uint8))
+    upright = min(angle % 90, 90 - angle % 90) <= 2
+    for part, inset in ((crop, 0.18 * min(rw, rh)), (unruled, px_per_in * 0.05)) if upright else ((crop, 0.18 * min(rw, rh)),):
+        inner = np.zeros_like(crop)
+        corners = cv2.boxPoints(((cx, cy), (max(1.0, rw - 2 * inset), max(1.0, rh - 2 * inset)), angle))
+        cv2.fillPoly(inner, [corners.astype(np.int32)], 1)
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(part & inner, connectivity=8)
+        for i in range(1, n):
+            x, y, bw, bh, cnt = stats[i]
+            if bh < px_per_in * 0.22 or bw < px_per_in * 0.1:
+                continue  # letters and lines of the stamp's own text are lower than this; a rule's rest narrower
+            piece = (labels[y:y + bh, x:x + bw] == i).astype(np.uint8)
+            if 1.0 - float(cv2.erode(piece, np.ones((3, 3), np.uint8)).sum()) / cnt < 0.6:
+                continue  # not a pen's thin stroke
+            picked.append((int(x0 + x), int(y0 + y), int(x0 + x + bw), int(y0 + y + bh)))
+        if picked:
+            break
     if not picked:
         return None
     return Found(True, 0.62, (min(b[0] for b in picked), min(b[1] for b in picked),
@@ -912,3 +953,76 @@ def _strokes_outside(mask: np.ndarray, box, px_per_in: float) -> Found | None:
     if (box2[2] - box2[0]) < px_per_in * 0.3:
         return None
     return Found(True, 0.65, box2)
+
+
+def _cut_stroke(black: np.ndarray, coloured: np.ndarray, value: np.ndarray, box, px_per_in: float) -> list[Blob]:
+    """Black ink over and around a stamp's box, with the stamp's pixels a black pen crossed (much
+    darker than the stamp's own ink), as blobs."""
+    x0, y0, x1, y1 = _widened(box, int(px_per_in * 0.3), black.shape)
+    col = coloured[y0:y1, x0:x1]
+    if not col.any():
+        return []
+    v = value[y0:y1, x0:x1]
+    crossed = col & (v < 0.6 * float(np.median(v[col])))
+    near = np.zeros(black.shape, bool)
+    near[y0:y1, x0:x1] = black[y0:y1, x0:x1] | crossed
+    return _blobs(near, coloured, px_per_in)
+
+
+def _outermost_ring(mask: np.ndarray, oval, px_per_in: float, drawn: float = 0.7):
+    """The largest ring around `oval`, of its centre and shape, whose outline has ink along
+    `drawn` of it and that is still of a stamp's size; None when there is none."""
+    cx, cy, a, b, t = oval
+    h, w = mask.shape
+    tol = max(2, int(round(px_per_in * 0.03)))
+    x0, y0, x1, y1 = _widened(_oval_box((cx, cy, a * 1.8, b * 1.8, t)), 2 * tol, mask.shape)
+    near = cv2.dilate(mask[y0:y1, x0:x1].astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * tol + 1, 2 * tol + 1))) > 0
+    k = np.linspace(0, 2 * np.pi, 144, endpoint=False)
+    found = None
+    for scale in np.arange(1.08, 1.81, 0.02):
+        if 2 * max(a, b) * scale > 2.8 * px_per_in:
+            break
+        ux, uy = a * scale * np.cos(k), b * scale * np.sin(k)
+        px = (cx + ux * np.cos(t) - uy * np.sin(t)).astype(int) - x0
+        py = (cy + ux * np.sin(t) + uy * np.cos(t)).astype(int) - y0
+        ok = (px >= 0) & (px < near.shape[1]) & (py >= 0) & (py < near.shape[0])
+        if ok.sum() < 0.6 * len(k):
+            continue
+        if float(near[py[ok], px[ok]].mean()) >= drawn:
+            found = (cx, cy, a * scale, b * scale, t)
+    return found
+
+
+def _ring_levels(crop: np.ndarray, dist: np.ndarray, px_per_in: float, drawn: float = 0.93) -> list[float]:
+    """The distances (in units of the stamp's outline, as _oval_dist) at which a ring inside it,
+    or its outline, has ink along `drawn` of its length."""
+    tol = max(2, int(round(px_per_in * 0.03)))
+    near = cv2.dilate(crop, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * tol + 1, 2 * tol + 1))) > 0
+    levels = []
+    for level in np.arange(0.4, 0.94, 0.02):
+        band = np.abs(dist - level) <= 0.012
+        if band.sum() >= 50 and float(near[band].mean()) >= drawn:
+            levels.append(float(level))
+    return levels
+
+
+def _print_line(xs: np.ndarray, ys: np.ndarray, px_per_in: float) -> bool:
+    """Whether points lie in a straight band no higher than a line of small print."""
+    if len(xs) < 10:
+        return True
+    pts = np.column_stack([xs, ys]).astype(np.float32)
+    pts -= pts.mean(axis=0)
+    _, _, vt = np.linalg.svd(pts, full_matrices=False)
+    across = pts @ vt[1]
+    along = pts @ vt[0]
+    high = float(np.percentile(across, 95) - np.percentile(across, 5))
+    long_ = float(along.max() - along.min())
+    return high < 0.12 * px_per_in and long_ > 0.5 * px_per_in
+
+
+def _long_stroke(mask: np.ndarray, box, px_per_in: float, longest_in: float = 0.3) -> bool:
+    """Whether the ink in the box has one unbroken piece `longest_in` inches long at least: a
+    pen's stroke; a stamp's letters, however dark, are pieces a letter long."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask[y0:y1, x0:x1].astype(np.uint8), connectivity=8)
+    return bool(len(stats) > 1 and np.maximum(stats[1:, 2], stats[1:, 3]).max() >= px_per_in * longest_in)

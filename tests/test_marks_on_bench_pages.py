@@ -43,6 +43,25 @@ PAGES = {
     # signature: the raster's greys made the bold letters darker than the rings, as a pen's are.
     "bold stamp letters on a bitonal page (PNG)": (611, 26, 1),
     "bold stamp letters on a bitonal page (TIFF)": (611, 79, 2),
+    # A black pen across a violet rectangular stamp on a colour scan: where it crosses the
+    # stamp's ink its pixels are coloured, and the pieces left were each too small.
+    "black pen across a coloured stamp (inside)": (541, 144, 2),
+    "black pen across a coloured stamp (border)": (531, 32, 1),
+    # Round stamps of two rings, found by the inner one: the signature touching the outer ring
+    # was taken for the stamp's letters...
+    "double ring, signature on the outer ring": (581, 47, 1),
+    # ...and, with no signature, the outer ring, its letters and the number line, joined in one
+    # piece, for a pen's stroke across the stamp.
+    "double ring, number line is no signature (bitonal)": (611, 7, 1),
+    "double ring, number line is no signature (grayscale)": (601, 50, 1),
+    # A dark pen over a grey rectangular stamp: its box also held the stamp's letters, so its
+    # ink was not found darker than the stamp's.
+    "dark pen inside a grey rectangular stamp": (561, 37, 1),
+    # Bitonal rectangular stamps: a signature running out across the border joined the border's
+    # outer edge (a few pixels outside the box found), and one written low inside the stamp,
+    # near its inner border.
+    "signature out across a rectangular stamp's border": (611, 31, 2),
+    "signature low inside a rectangular stamp": (611, 76, 1),
 }
 
 
