@@ -274,6 +274,10 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
             if source == "pale" and any(_iou(b.box, d) > 0.6 for d in dark_boxes):
                 continue  # the pale rim around something printed dark (a QR code, a logo), not stamp ink
             s = _seal_score(b, px_per_in, h, outline_coverage(mask if source == "all" else pale, b.box, px_per_in))
+            if s > max(seal.score, SEAL_AT - 0.1) and _pieces(mask if source == "all" else pale, b.box) <= 4:
+                # A few long strokes closing an outline (a signature's loops over its line): a
+                # stamp's letters, or the specks of a worn one, are many pieces.
+                s = min(s, SEAL_AT - 0.1)
             if s > seal.score:
                 seal, seal_blob = Found(s >= 0.6, s, b.box), (b if source == "all" else None)
     for fb in frames:
@@ -349,6 +353,8 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
         for b in _blobs(black, coloured, px_per_in):
             if (b.box[3] - b.box[1]) < px_per_in * 0.3 or b.thin <= 0.55 or b.fill >= 0.2:
                 continue
+            if seal.present and _inside(b.box, seal.bbox) > 0.5 and _within_colour(black, coloured, b.box) > 0.8:
+                continue  # the darkest of a stamp's own ink (its greyed letters), in its colour all round
             s = _signature_score(b, ink, px_per_in, h)
             if s > sig.score:
                 sig = Found(s >= 0.6, s, b.box)
@@ -356,7 +362,8 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
         # A black pen's stroke across a coloured stamp is cut where it crosses the stamp's ink
         # (those pixels are coloured, but much darker than the stamp's own): joined again there.
         for b in _cut_stroke(black, coloured, img.max(axis=2), seal.bbox, px_per_in):
-            if (b.box[3] - b.box[1]) < px_per_in * 0.3 or b.thin <= 0.55 or b.fill >= 0.2:
+            if (b.box[3] - b.box[1]) < px_per_in * 0.3 or b.thin <= 0.55 or b.fill >= 0.2 \
+                    or _within_colour(black, coloured, b.box) > 0.8:
                 continue
             s = _signature_score(b, ink, px_per_in, h)
             if s > sig.score:
@@ -823,6 +830,10 @@ def _best_circle(mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_
         density = float(inner.mean()) if inner.size else 1.0
         if ring < 0.45 or density > 0.35 or cy < page_h * 0.1:
             continue  # a broken ring, a filled disc (logo) or the letterhead
+        if _pieces(mask, _disc_box((cx, cy, r * 0.7))) < 5 and _ink_around(mask, (cx, cy, r)) > 0.3:
+            # A signature's loops, its strokes running on out of the ring: a stamp's ring holds
+            # its letters (or a worn one's specks), or at least nothing leaves it.
+            continue
         box = coloured[max(0, int(cy - r)):int(cy + r), max(0, int(cx - r)):int(cx + r)]
         colour = float(box.mean() / max(mask[max(0, int(cy - r)):int(cy + r), max(0, int(cx - r)):int(cx + r)].mean(), 1e-6)) if box.size else 0.0
         score = min(1.0, 0.25 + 0.6 * ring + 0.15 * min(1.0, colour))
@@ -1026,3 +1037,32 @@ def _long_stroke(mask: np.ndarray, box, px_per_in: float, longest_in: float = 0.
     x0, y0, x1, y1 = (int(v) for v in box)
     _, _, stats, _ = cv2.connectedComponentsWithStats(mask[y0:y1, x0:x1].astype(np.uint8), connectivity=8)
     return bool(len(stats) > 1 and np.maximum(stats[1:, 2], stats[1:, 3]).max() >= px_per_in * longest_in)
+
+
+def _within_colour(black: np.ndarray, coloured: np.ndarray, box) -> float:
+    """Share of the black ink in the box with coloured ink next to it (two pixels): a stamp's
+    darkest ink, greyed on the scan, lies within its coloured strokes; a black pen's stroke runs
+    across the paper between them."""
+    x0, y0, x1, y1 = _widened(box, 2, black.shape)
+    sub = black[y0:y1, x0:x1]
+    if not sub.any():
+        return 0.0
+    near = cv2.dilate(coloured[y0:y1, x0:x1].astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    return float((sub & near).sum()) / float(sub.sum())
+
+
+def _pieces(mask: np.ndarray, box) -> int:
+    """How many separate pieces of ink (8-connected) the box holds."""
+    x0, y0, x1, y1 = box
+    return cv2.connectedComponents(mask[y0:y1, x0:x1].astype(np.uint8), connectivity=8)[0] - 1
+
+
+def _ink_around(mask: np.ndarray, disc) -> float:
+    """Ink just outside a ring (out to 1.5 times its radius) for each pixel of ink on it."""
+    cx, cy, r = disc
+    x0, y0, x1, y1 = _widened(_disc_box((cx, cy, r * 1.5)), 0, mask.shape)
+    yy, xx = np.ogrid[y0:y1, x0:x1]
+    d = np.hypot(xx - cx, yy - cy) / max(r, 1e-6)
+    sub = mask[y0:y1, x0:x1]
+    on = int((sub & (np.abs(d - 1.0) <= 0.15)).sum())
+    return float((sub & (d > 1.15) & (d <= 1.5)).sum()) / max(1, on)

@@ -62,6 +62,13 @@ PAGES = {
     # near its inner border.
     "signature out across a rectangular stamp's border": (611, 31, 2),
     "signature low inside a rectangular stamp": (611, 76, 1),
+    # A violet round stamp on a colour JPEG, no signature: its number line, greyed by the scan,
+    # is not coloured ink, and was taken for a black pen's stroke.
+    "greyed stamp letters are no black pen": (621, 8, 1),
+    # No stamp on the page: a blue signature's loops drew a ring for the circle search...
+    "signature loops are no round stamp": (621, 40, 1),
+    # ...and a signature over its line the outline of a rectangular one.
+    "signature over its line is no rectangular stamp": (581, 2, 1),
 }
 
 
