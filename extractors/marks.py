@@ -778,10 +778,10 @@ def _darker(gray: np.ndarray, mask: np.ndarray, box, around, own: np.ndarray, by
     """Whether the ink of `own` in `box` is darker than the rest of the ink in `around` (median
     levels): the box alone would also hold the stamp's ink the stroke runs over."""
     x0, y0, x1, y1 = (int(v) for v in around)
-    sub, ink, mine_ = gray[y0:y1, x0:x1], mask[y0:y1, x0:x1], own[y0:y1, x0:x1]
+    sub, ink, stroke = gray[y0:y1, x0:x1], mask[y0:y1, x0:x1], own[y0:y1, x0:x1]
     inner = np.zeros_like(ink)
     inner[max(0, int(box[1]) - y0):max(0, int(box[3]) - y0), max(0, int(box[0]) - x0):max(0, int(box[2]) - x0)] = True
-    mine, rest = sub[mine_ & inner], sub[ink & ~(mine_ & inner)]
+    mine, rest = sub[stroke & inner], sub[ink & ~(stroke & inner)]
     if len(mine) == 0 or len(rest) == 0:
         return False
     return float(np.median(rest)) - float(np.median(mine)) >= by
@@ -1003,8 +1003,8 @@ def _outermost_ring(mask: np.ndarray, oval, px_per_in: float, drawn: float = 0.7
 
 
 def _ring_levels(crop: np.ndarray, dist: np.ndarray, px_per_in: float, drawn: float = 0.93) -> list[float]:
-    """The distances (in units of the stamp's outline, as _oval_dist) at which a ring inside it,
-    or its outline, has ink along `drawn` of its length."""
+    """The distances (in units of the stamp's outline, as _oval_dist) at which a ring inside it
+    has ink along `drawn` of its length."""
     tol = max(2, int(round(px_per_in * 0.03)))
     near = cv2.dilate(crop, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * tol + 1, 2 * tol + 1))) > 0
     levels = []
