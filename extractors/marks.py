@@ -734,16 +734,11 @@ def _fit_oval(mask: np.ndarray, box, px_per_in: float, tries: int = 150, specks:
     h, w = mask.shape
     tol = max(2, int(round(px_per_in * 0.03)))
     near = cv2.dilate(mask.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * tol + 1, 2 * tol + 1))) > 0
-    k = np.linspace(0, 2 * np.pi, 144, endpoint=False)
     rng = np.random.default_rng(0)
 
     def along(e, scale: float) -> float:
-        cx, cy, a, b, t = e
-        ux, uy = a * scale * np.cos(k), b * scale * np.sin(k)
-        px = (cx + ux * np.cos(t) - uy * np.sin(t)).astype(int)
-        py = (cy + ux * np.sin(t) + uy * np.cos(t)).astype(int)
-        ok = (px >= 0) & (px < w) & (py >= 0) & (py < h)
-        return float(near[py[ok], px[ok]].sum()) / len(k)
+        hits, _ = _inked_on_oval(near, e, scale)
+        return hits / _OVAL_POINTS
 
     fits = []
     for _ in range(tries):
@@ -982,24 +977,32 @@ def _outermost_ring(mask: np.ndarray, oval, px_per_in: float, drawn: float = 0.7
     """The largest ring around `oval`, of its centre and shape, whose outline has ink along
     `drawn` of it and that is still of a stamp's size; None when there is none."""
     cx, cy, a, b, t = oval
-    h, w = mask.shape
     tol = max(2, int(round(px_per_in * 0.03)))
     x0, y0, x1, y1 = _widened(_oval_box((cx, cy, a * 1.8, b * 1.8, t)), 2 * tol, mask.shape)
     near = cv2.dilate(mask[y0:y1, x0:x1].astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * tol + 1, 2 * tol + 1))) > 0
-    k = np.linspace(0, 2 * np.pi, 144, endpoint=False)
     found = None
     for scale in np.arange(1.08, 1.81, 0.02):
         if 2 * max(a, b) * scale > 2.8 * px_per_in:
             break
-        ux, uy = a * scale * np.cos(k), b * scale * np.sin(k)
-        px = (cx + ux * np.cos(t) - uy * np.sin(t)).astype(int) - x0
-        py = (cy + ux * np.sin(t) + uy * np.cos(t)).astype(int) - y0
-        ok = (px >= 0) & (px < near.shape[1]) & (py >= 0) & (py < near.shape[0])
-        if ok.sum() < 0.6 * len(k):
-            continue
-        if float(near[py[ok], px[ok]].mean()) >= drawn:
+        hits, seen = _inked_on_oval(near, (cx - x0, cy - y0, a, b, t), scale)
+        if seen >= 0.6 * _OVAL_POINTS and hits >= drawn * seen:
             found = (cx, cy, a * scale, b * scale, t)
     return found
+
+
+_OVAL_POINTS = 144  # points an oval's outline is followed at
+
+
+def _inked_on_oval(near: np.ndarray, oval, scale: float) -> tuple[int, int]:
+    """(points with ink near them, points within the image) of _OVAL_POINTS along the oval
+    grown by `scale`; `near` is the ink mask grown by the tolerance asked."""
+    cx, cy, a, b, t = oval
+    k = np.linspace(0, 2 * np.pi, _OVAL_POINTS, endpoint=False)
+    ux, uy = a * scale * np.cos(k), b * scale * np.sin(k)
+    px = (cx + ux * np.cos(t) - uy * np.sin(t)).astype(int)
+    py = (cy + ux * np.sin(t) + uy * np.cos(t)).astype(int)
+    ok = (px >= 0) & (px < near.shape[1]) & (py >= 0) & (py < near.shape[0])
+    return int(near[py[ok], px[ok]].sum()), int(ok.sum())
 
 
 def _ring_levels(crop: np.ndarray, dist: np.ndarray, px_per_in: float, drawn: float = 0.93) -> list[float]:
