@@ -341,9 +341,8 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
         blobs = _blobs(rest, coloured, px_per_in)
     for b in blobs:
         if seal.present and (b is seal_blob or _iou(b.box, seal.bbox) > 0.6
-                             or (oval is not None and _outer_ring(b.box, oval))
                              or (_inside(b.box, seal.bbox) > 0.85 and not (_darker(gray, mask, b.box, seal.bbox, rest) and _long_stroke(rest, b.box, px_per_in)))):
-            # The stamp itself, where its ink is as dark as a pen's, its outer rim, or its letters:
+            # The stamp itself, where its ink is as dark as a pen's, or its letters:
             # inside a stamp only a darker stroke is a pen's (same-tone strokes inside a stamp are
             # told by their shape: _strokes_inside).
             continue
@@ -683,17 +682,6 @@ def _best_oval(blobs: list[Blob], mask: np.ndarray, coloured: np.ndarray, px_per
     return best
 
 
-def _outer_ring(box, oval) -> bool:
-    """A box centred on the found ring, of its shape and up to twice its size: the same stamp's
-    outer rim (the ring found was its inner one)."""
-    cx, cy, a, b, _ = oval
-    w, h = box[2] - box[0], box[3] - box[1]
-    off = max(abs((box[0] + box[2]) / 2 - cx), abs((box[1] + box[3]) / 2 - cy))
-    round_ring = abs(a - b) < 0.1 * max(a, b)
-    return (not round_ring or 0.8 <= w / max(h, 1) <= 1.25) and 2 * min(a, b) <= max(w, h) <= 4 * max(a, b) \
-        and off <= 0.12 * max(w, h)
-
-
 def _oval_dist(xx, yy, oval):
     """Distance from the oval's centre in units of its radius in that direction (1 on the outline)."""
     cx, cy, a, b, t = oval
@@ -914,10 +902,11 @@ def _strokes_in_rect(mask: np.ndarray, box, px_per_in: float) -> Found | None:
     picked = []
     # Past both borders of a double-bordered stamp; or, where its borders are straight rules
     # (an upright stamp), without them, nearer the border: a pen's stroke runs there too.
-    rules = np.bitwise_or(*_rule_parts(crop.astype(bool), px_per_in, int(px_per_in * 0.35), int(px_per_in * 0.35)))
-    unruled = crop & ~cv2.dilate(rules, np.ones((3, 3), np.uint8))
-    upright = min(angle % 90, 90 - angle % 90) <= 2
-    for part, inset in ((crop, 0.18 * min(rw, rh)), (unruled, px_per_in * 0.05)) if upright else ((crop, 0.18 * min(rw, rh)),):
+    passes = [(crop, 0.18 * min(rw, rh))]
+    if min(angle % 90, 90 - angle % 90) <= 2:
+        rules = np.bitwise_or(*_rule_parts(crop.astype(bool), px_per_in, int(px_per_in * 0.35), int(px_per_in * 0.35)))
+        passes.append((crop & ~cv2.dilate(rules, np.ones((3, 3), np.uint8)), px_per_in * 0.05))
+    for part, inset in passes:
         inner = np.zeros_like(crop)
         corners = cv2.boxPoints(((cx, cy), (max(1.0, rw - 2 * inset), max(1.0, rh - 2 * inset)), angle))
         cv2.fillPoly(inner, [corners.astype(np.int32)], 1)
