@@ -70,12 +70,29 @@ PAGES = {
     # ...and a signature over its line the outline of a rectangular one.
     "signature over its line is no rectangular stamp": (581, 2, 1),
     # An unread table header ("Control list No.") on a colour page, taken for a black pen's
-    # signature: the table-cell rule was not asked of black ink.
+    # signature: the table-cell rule was not asked of black ink. On later machines (other
+    # library builds, the page's pixels differ a little) the stamp's ink greyed by JPEG was taken
+    # for a black pen instead: it is no darker than the stamp's own.
     "unread header in a table on a colour page": (641, 12, 2),
     # Worn stamps with a signature across them scoring 0.52-0.54, under the level (0.55) a
     # stamp was taken at; no page without a stamp scored between 0.45 and 0.64 on eleven sets.
     "worn rectangular stamp under a signature": (641, 37, 2),
     "worn round stamp under a signature": (641, 126, 2),
+    # A two-ring stamp on a bitonal scan, no signature: the two lines of its field ("Для
+    # документов / Құжаттар үшін"), bold and joined, each shorter than the half inch a line of
+    # print was asked to run...
+    "two lines of print in a stamp's field": (661, 88, 1),
+    # ...and a ring found a few pixels off centre, its inner ring missed, the field's lines then
+    # taken for strokes across the stamp.
+    "stamp ring found off centre": (661, 95, 2),
+    # The number line of a two-ring stamp touching its inner ring (bitonal).
+    "number line on a stamp's inner ring": (641, 116, 1),
+    # A thin black pen across a violet stamp's letters on a heavily degraded colour scan: most of
+    # its ink lies next to the stamp's, but it is darker than the stamp's.
+    "thin black pen across a stamp's letters": (661, 90, 2),
+    # An oval stamp turned 15 degrees, no signature: the upright ellipse inscribed in its box
+    # left its rim outside, taken for strokes across it.
+    "turned oval stamp, no signature": (651, 15, 1),
 }
 
 
