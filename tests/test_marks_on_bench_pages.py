@@ -85,6 +85,9 @@ PAGES = {
     # ...and a ring found a few pixels off centre, its inner ring missed, the field's lines then
     # taken for strokes across the stamp.
     "stamp ring found off centre": (661, 95, 2),
+    # ...but a blue pen's short wavy stroke inside the field, leaving the stamp by no more than
+    # its ring: a line of print half an inch long has more ink along it than a pen's one stroke.
+    "short pen stroke in a stamp's field": (581, 16, 1),
     # The number line of a two-ring stamp touching its inner ring (bitonal).
     "number line on a stamp's inner ring": (641, 116, 1),
     # A thin black pen across a violet stamp's letters on a heavily degraded colour scan: most of
