@@ -196,8 +196,9 @@ def _signature_score(b: Blob, ink: np.ndarray, px_per_in: float, page_h: int) ->
     w = (b.box[2] - b.box[0]) / px_per_in
     h = (b.box[3] - b.box[1]) / px_per_in
     # Narrower than half an inch: a word or a stain, unless in blue or violet ink (print is
-    # black; short initials of 0.4-0.55 inch are generated too).
-    narrowest = 0.4 if b.coloured >= 0.5 else 0.55
+    # black; short initials of 0.4-0.55 inch are generated too) or standing 0.35 inch tall (no
+    # line of print does; black initials 0.47 inch wide were missed on set 671).
+    narrowest = 0.4 if b.coloured >= 0.5 or h >= 0.35 else 0.55
     if not (narrowest <= w <= 3.5 and 0.22 <= h <= 1.6) or _bars(ink, b.box):
         # Lower than 0.22 inch: a line of print the reader missed (body text at 14 pt is 0.2
         # inch from ascender to descender); the generated signatures stand 0.28-2.1 inch,

@@ -39,6 +39,9 @@ PAGES = {
     "signature read as a word": (541, 49, 1),
     # Blue initials 0.5 inch wide, under the half inch asked of black ink.
     "short blue signature": (541, 64, 1),
+    # Black initials under half an inch wide but as tall as they are wide: no print stands 0.35
+    # inch tall (a grayscale page without a stamp).
+    "short black initials, standing tall": (671, 87, 1),
     # A round stamp with a city's name in bold across its middle, on bitonal scans with no
     # signature: the raster's greys made the bold letters darker than the rings, as a pen's are.
     "bold stamp letters on a bitonal page (PNG)": (611, 26, 1),
