@@ -31,11 +31,11 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 # Reinstall only when the dependency list changed.
 stamp=".venv/.reexport-installed"
-want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+want="$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)"
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
-  echo "==> pip install -e .[test,bench]"
+  echo "==> pip install -e .[test,bench] (versions pinned by constraints.txt)"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test,bench]"
+  .venv/bin/python -m pip install -q -c constraints.txt -e ".[test,bench]"
   echo "$want" > "$stamp"
 fi
 
