@@ -15,6 +15,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -141,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
             c = by["all"][mark]
             p, r, _ = c.prf()
             print(f"  {mark:12} P {p:.3f} R {r:.3f} (tp {c.tp} fp {c.fp} fn {c.fn})")
+        times.sort()
+        print(f"  marks per page, replayed ({args.workers} processes): median {statistics.median(times):.1f} ms, "
+              f"p95 {times[max(0, round(0.95 * len(times)) - 1)]:.1f} ms, max {times[-1]:.1f} ms")
         for line in errors(set_dir, reads):
             print("  " + line)
     return 0
