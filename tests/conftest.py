@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from extractors.readpage import init_worker
 from samplegen.generate import DocPlan, FilePlan, build_file
+
+# Tests read pages in this process, as a pool worker does (extractors.pagepool): with the
+# worker's settings, one thread each for tesseract and OpenCV. With OpenMP's threads on two
+# cores a page took 17 s to read here instead of 3.
+init_worker()
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
