@@ -1039,7 +1039,8 @@ def _ring_levels(crop: np.ndarray, dist: np.ndarray, px_per_in: float, drawn: fl
 def _print_line(xs: np.ndarray, ys: np.ndarray, px_per_in: float) -> bool:
     """Whether points lie in a straight band no higher than a line of small print: over half an
     inch long with more ink than one stroke along it (letters' stems cross the band: 1.3-2.4
-    pixels a column on eight captured sets, a pen's wavy stroke 0.8-1.1), or a word or two that
+    pixels a column on eight captured sets; a pen's wavy stroke 0.8 there, 1.1 in the
+    synthetic double-ringed oval of tests/test_marks.py), or a word or two that
     fills its band as letters do (a bitonal scan's bold letters join up; a pen's stroke, a pixel
     or two wide, fills a band that high thinly)."""
     if len(xs) < 10:
