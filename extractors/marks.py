@@ -306,7 +306,9 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
         score, (cx, cy, r) = circle
         seal = Found(score >= 0.6, score, _disc_box((cx, cy, r)))
         seal_blob, oval = None, (cx, cy, r, r, 0.0)
-    if not seal.present:
+    if not seal.present or (oval is not None and seal.score < 0.75):
+        # A ring found weakly may be an oval stamp's end, the circle through its tighter curve
+        # (a bitonal page of generated set 671, file 54): the oval is sought as well.
         found = _best_oval(blobs, mask, coloured, px_per_in, h)
         if found is not None and found[0].score > seal.score:
             (seal, oval), seal_blob = found, None
@@ -361,8 +363,20 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
     if black is not None and seal.present and not sig.present:
         # A black pen's stroke across a coloured stamp is cut where it crosses the stamp's ink
         # (those pixels are coloured, but much darker than the stamp's own): joined again there.
-        for b in _cut_stroke(black, coloured, img.max(axis=2), seal.bbox, px_per_in):
-            if _black_pen(b, black, coloured, gray, black_rules[0], seal.bbox, px_per_in):
+        near, cut = _cut_stroke(black, coloured, img.max(axis=2), seal.bbox, px_per_in)
+        for b in cut:
+            if _black_pen(b, near, coloured, gray, black_rules[0], seal.bbox, px_per_in):
+                s = _signature_score(b, ink, px_per_in, h)
+                if s > sig.score:
+                    sig = Found(s >= 0.6, s, b.box)
+    if colour_page and seal.present and not sig.present:
+        # A blue pen across a violet stamp (or the reverse), as pale as the stamp's ink: told by its hue.
+        other = _other_hue(img, coloured, seal.bbox, px_per_in)
+        # A thin pen's stroke at 100 dpi breaks into pieces a few pixels long: joined across
+        # a pixel's gap before its length is asked.
+        joined = cv2.dilate(other.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        for b in _blobs(other, coloured, px_per_in):
+            if _long_stroke(joined, b.box, px_per_in, 0.4):
                 s = _signature_score(b, ink, px_per_in, h)
                 if s > sig.score:
                     sig = Found(s >= 0.6, s, b.box)
@@ -731,9 +745,15 @@ def _fit_oval(mask: np.ndarray, box, px_per_in: float, tries: int = 150, specks:
         return hits / _OVAL_POINTS
 
     fits = []
-    for _ in range(tries):
+    # Besides the samples, the oval of all the ink's spread, grown a little: a worn stamp is many
+    # pieces, each with its own edge, and six points seldom all fall on its rim (generated set
+    # 661, file 144), but its rim is what lies outermost.
+    ys, xs = np.nonzero(crop)
+    spread = cv2.fitEllipse(np.column_stack([xs, ys]).astype(np.float32)) if len(xs) >= 5 else None
+    samples = [spread[:1] + ((spread[1][0] * k, spread[1][1] * k),) + spread[2:] for k in (1.0, 1.04, 1.08)] if spread else []
+    for i in range(tries + len(samples)):
         try:
-            (cx, cy), (ax, ay), ang = cv2.fitEllipse(pts[rng.choice(len(pts), 6, replace=False)])
+            (cx, cy), (ax, ay), ang = samples[i - tries] if i >= tries else cv2.fitEllipse(pts[rng.choice(len(pts), 6, replace=False)])
         except cv2.error:
             continue
         # An oval stamp is 18 mm across at least; a signature's loops are smaller.
@@ -958,18 +978,34 @@ def _strokes_outside(mask: np.ndarray, box, px_per_in: float) -> Found | None:
     return Found(True, 0.65, box2)
 
 
-def _cut_stroke(black: np.ndarray, coloured: np.ndarray, value: np.ndarray, box, px_per_in: float) -> list[Blob]:
+def _cut_stroke(black: np.ndarray, coloured: np.ndarray, value: np.ndarray, box, px_per_in: float) -> tuple[np.ndarray, list[Blob]]:
     """Black ink over and around a stamp's box, with the stamp's pixels a black pen crossed (much
-    darker than the stamp's own ink), as blobs."""
+    darker than the stamp's own ink): the mask, and its blobs."""
     x0, y0, x1, y1 = _widened(box, int(px_per_in * 0.3), black.shape)
     col = coloured[y0:y1, x0:x1]
     if not col.any():
-        return []
+        return black, []
     v = value[y0:y1, x0:x1]
     crossed = col & (v < 0.6 * float(np.median(v[col])))
     near = np.zeros(black.shape, bool)
     near[y0:y1, x0:x1] = black[y0:y1, x0:x1] | crossed
-    return _blobs(near, coloured, px_per_in)
+    return near, _blobs(near, coloured, px_per_in)
+
+
+def _other_hue(img: np.ndarray, coloured: np.ndarray, box, px_per_in: float, apart: int = 12, sat: int = 60) -> np.ndarray:
+    """Coloured ink over and around a stamp's box whose hue is `apart` (OpenCV's 0-180 hue) from
+    the stamp's own, the most common there: a violet stamp's ink lies at 130-150, a blue pen's at
+    110-120 (generated set 671, file 11). Weakly saturated ink is left out: its hue is noise."""
+    x0, y0, x1, y1 = _widened(box, int(px_per_in * 0.3), coloured.shape)
+    out = np.zeros(coloured.shape, bool)
+    hsv = cv2.cvtColor(_paper_white(img[y0:y1, x0:x1]), cv2.COLOR_RGB2HSV)
+    col = coloured[y0:y1, x0:x1] & (hsv[..., 1] >= sat)
+    if col.sum() < px_per_in:
+        return out
+    hue = hsv[..., 0].astype(np.int16)
+    d = np.abs(hue - int(np.median(hue[col])))
+    out[y0:y1, x0:x1] = col & (np.minimum(d, 180 - d) >= apart)
+    return out
 
 
 def _outermost_ring(mask: np.ndarray, oval, px_per_in: float, drawn: float = 0.7):
@@ -1070,9 +1106,25 @@ def _black_pen(b: Blob, black: np.ndarray, coloured: np.ndarray, gray: np.ndarra
     """Whether black ink on a colour page may be a pen's signature: standing tall and
     thin-stroked as handwriting (unread print does not), not in a table cell (an unread header),
     not a stamp's own ink greyed by the scan (_darker_than_stamp)."""
-    if (b.box[3] - b.box[1]) < px_per_in * 0.3 or b.thin <= 0.55 or b.fill >= 0.2 or _in_cell(b.box, rules, px_per_in):
+    if b.thin <= 0.55 or b.fill >= 0.2 or _in_cell(b.box, rules, px_per_in):
         return False
-    return stamp is None or _inside(b.box, stamp) <= 0.5 or _darker_than_stamp(gray, black, coloured, b.box, stamp)
+    tall = (b.box[3] - b.box[1]) >= px_per_in * 0.3
+    if stamp is None or _inside(b.box, stamp) <= 0.5:
+        return tall
+    # Inside a stamp a short pen (0.29 inch high on generated set 671, file 143) is told from
+    # unread print by its one unbroken stroke; print there breaks into letters.
+    return _darker_than_stamp(gray, black, coloured, b.box, stamp) and (tall or _one_stroke(black, b.box, px_per_in))
+
+
+def _one_stroke(mask: np.ndarray, box, px_per_in: float) -> bool:
+    """Whether one unbroken piece of the ink in the box spans half an inch and stands 0.22 inch
+    high, as a pen's stroke does and a printed word (one piece when its letters touch) does not.
+    Gaps of a pixel are bridged: where a black pen crosses a stamp's letters its pixels are
+    coloured, and a thin stroke at 100 dpi breaks up."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    piece = cv2.dilate(mask[y0:y1, x0:x1].astype(np.uint8), np.ones((3, 3), np.uint8))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(piece, connectivity=8)
+    return bool(((stats[1:, 2] >= px_per_in * 0.5) & (stats[1:, 3] >= px_per_in * 0.22)).any())
 
 
 def _darker_than_stamp(gray: np.ndarray, black: np.ndarray, coloured: np.ndarray, box, stamp, by: float = 15.0) -> bool:

@@ -99,6 +99,20 @@ PAGES = {
     # An oval stamp turned 15 degrees, no signature: the upright ellipse inscribed in its box
     # left its rim outside, taken for strokes across it.
     "turned oval stamp, no signature": (651, 15, 1),
+    # A blue pen across a violet round stamp's rim and letters, as pale as the stamp's ink on a
+    # colour scan: only its hue tells it.
+    "blue pen across a violet stamp": (671, 11, 1),
+    # A black pen 0.29 inch high inside a turned blue rectangular stamp: under the 0.3 inch asked
+    # of black ink, but one unbroken stroke (print there breaks into letters).
+    "short black pen inside a blue stamp": (671, 143, 1),
+    # A black pen a pixel wide across a violet stamp, broken into short pieces at 100 dpi.
+    "thin black pen broken across a stamp": (601, 68, 1),
+    # A bitonal oval stamp with a signature run into it, found as the circle through its tight
+    # end: the signature then lay outside that circle's stamp and was missed.
+    "oval stamp found by its end": (671, 54, 1),
+    # A worn oval stamp in many pieces with a signature across it (bitonal): six points of the
+    # pieces' edges seldom all fell on its rim; the oval of all its ink, grown a little, does.
+    "worn oval stamp in pieces under a signature": (661, 144, 1),
 }
 
 
