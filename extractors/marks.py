@@ -355,20 +355,19 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
         if s > sig.score:
             sig = Found(s >= 0.6, s, b.box)
     if black is not None and not sig.present:
-        for b in _blobs(black, coloured, px_per_in):
-            if _black_pen(b, black, coloured, gray, black_rules[0], seal.bbox if seal.present else None, px_per_in):
-                s = _signature_score(b, ink, px_per_in, h)
-                if s > sig.score:
-                    sig = Found(s >= 0.6, s, b.box)
+        stamp = seal.bbox if seal.present else None
+        sig = _black_signature(_blobs(black, coloured, px_per_in), black, coloured, gray, ink, black_rules[0], stamp, px_per_in, sig)
     if black is not None and seal.present and not sig.present:
         # A black pen's stroke across a coloured stamp is cut where it crosses the stamp's ink
         # (those pixels are coloured, but much darker than the stamp's own): joined again there.
         near, cut = _cut_stroke(black, coloured, img.max(axis=2), seal.bbox, px_per_in)
-        for b in cut:
-            if _black_pen(b, near, coloured, gray, black_rules[0], seal.bbox, px_per_in):
-                s = _signature_score(b, ink, px_per_in, h)
-                if s > sig.score:
-                    sig = Found(s >= 0.6, s, b.box)
+        sig = _black_signature(cut, near, coloured, gray, ink, black_rules[0], seal.bbox, px_per_in, sig)
+        if not sig.present:
+            # The pen joined to the stamp's own ink greyed by the scan (not coloured) in a blob
+            # too tall for a signature (generated set 611, file 148): the pen is the black ink
+            # darker than the stamp's darkest.
+            pen = near & (gray < _stamp_dark(gray, coloured, seal.bbox))
+            sig = _black_signature(_blobs(pen, coloured, px_per_in), pen, coloured, gray, ink, black_rules[0], seal.bbox, px_per_in, sig)
     if colour_page and seal.present and not sig.present:
         # A blue pen across a violet stamp (or the reverse), as pale as the stamp's ink: told by its hue.
         other = _other_hue(img, coloured, seal.bbox, px_per_in)
@@ -401,12 +400,15 @@ def _disc_box(disc) -> tuple[int, int, int, int]:
 
 def _without_words(mask: np.ndarray, boxes, px_per_in: float) -> np.ndarray:
     """The mask without the read words' ink. A "word" taller than 0.45 inch (32 pt print with
-    its descenders) is no print: the reader took a signature for one (generated seed 541)."""
+    its descenders) is no print: the reader took a signature for one (generated seed 541); nor
+    is one a third of an inch tall and short, below the letterhead: initials read as a word
+    (0.64 by 0.42 inch, set 631, file 22; in the letterhead, logos read as words are as tall)."""
     out = mask.copy()
     h, w = out.shape
     pad = max(1, int(px_per_in * 0.01))
     for x0, y0, x1, y1 in boxes:
-        if y1 - y0 > px_per_in * 0.45:
+        tall = y1 - y0
+        if tall > px_per_in * 0.45 or (tall > px_per_in * 0.33 and x1 - x0 < 2.5 * tall and y0 > h * 0.12):
             continue
         out[max(0, int(y0) - pad):min(h, int(y1) + pad), max(0, int(x0) - pad):min(w, int(x1) + pad)] = False
     return out
@@ -1127,6 +1129,25 @@ def _one_stroke(mask: np.ndarray, box, px_per_in: float) -> bool:
     return bool(((stats[1:, 2] >= px_per_in * 0.5) & (stats[1:, 3] >= px_per_in * 0.22)).any())
 
 
+def _black_signature(blobs: list[Blob], strokes: np.ndarray, coloured: np.ndarray, gray: np.ndarray, ink: np.ndarray,
+                     rules: np.ndarray, stamp, px_per_in: float, best: Found) -> Found:
+    """The best of `best` and the blobs of black ink that may be a pen's (_black_pen), by their
+    signature score."""
+    for b in blobs:
+        if _black_pen(b, strokes, coloured, gray, rules, stamp, px_per_in):
+            s = _signature_score(b, ink, px_per_in, gray.shape[0])
+            if s > best.score:
+                best = Found(s >= 0.6, s, b.box)
+    return best
+
+
+def _stamp_dark(gray: np.ndarray, coloured: np.ndarray, stamp) -> float:
+    """The gray level of the stamp's darkest tenth of coloured ink (0 where it has none)."""
+    s0, t0, s1, t1 = (int(v) for v in stamp)
+    stamp_ink = gray[t0:t1, s0:s1][coloured[t0:t1, s0:s1]]
+    return float(np.percentile(stamp_ink, 10)) if len(stamp_ink) else 0.0
+
+
 def _darker_than_stamp(gray: np.ndarray, black: np.ndarray, coloured: np.ndarray, box, stamp, by: float = 15.0) -> bool:
     """Whether the black ink in `box` is darker than the stamp's coloured ink, by the darkest tenth
     of each. A stamp's letters and rings greyed by the scan are no darker than the stamp (they
@@ -1135,12 +1156,11 @@ def _darker_than_stamp(gray: np.ndarray, black: np.ndarray, coloured: np.ndarray
     darker by 30-140 levels, greyed stamp ink paler by 16-30; one pen a pixel wide, paler by 20,
     is missed: set 601, file 68)."""
     x0, y0, x1, y1 = (int(v) for v in box)
-    s0, t0, s1, t1 = (int(v) for v in stamp)
     mine = gray[y0:y1, x0:x1][black[y0:y1, x0:x1]]
-    stamp_ink = gray[t0:t1, s0:s1][coloured[t0:t1, s0:s1]]
-    if len(mine) == 0 or len(stamp_ink) == 0:
+    stamp_dark = _stamp_dark(gray, coloured, stamp)
+    if len(mine) == 0 or stamp_dark == 0.0:
         return False
-    return float(np.percentile(stamp_ink, 10)) - float(np.percentile(mine, 10)) >= by
+    return stamp_dark - float(np.percentile(mine, 10)) >= by
 
 
 def _pieces(mask: np.ndarray, box) -> int:

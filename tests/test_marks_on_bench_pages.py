@@ -113,6 +113,12 @@ PAGES = {
     # A worn oval stamp in many pieces with a signature across it (bitonal): six points of the
     # pieces' edges seldom all fell on its rim; the oval of all its ink, grown a little, does.
     "worn oval stamp in pieces under a signature": (661, 144, 1),
+    # A black pen over a pale violet stamp whose letters the scan greyed: pen and greyed letters
+    # were one blob taller than a signature; the pen is the ink darker than the stamp's.
+    "black pen joined to greyed stamp letters": (611, 148, 2),
+    # Black initials 0.42 inch tall that the reader took for a confident word (a page without
+    # a stamp).
+    "initials read as a word": (631, 22, 1),
 }
 
 
