@@ -1153,8 +1153,9 @@ def _darker_than_stamp(gray: np.ndarray, black: np.ndarray, coloured: np.ndarray
     of each. A stamp's letters and rings greyed by the scan are no darker than the stamp (they
     also lie within its colour, but so does much of a thin pen crossing its letters); a pen's
     black is, even a thin stroke that the 100-dpi raster paled (seven captured sets, 601-661: pens
-    darker by 30-140 levels, greyed stamp ink paler by 16-30; one pen a pixel wide, paler by 20,
-    is missed: set 601, file 68)."""
+    darker by 30-140 levels, greyed stamp ink paler by 16-30). A pen a pixel wide is paler than
+    the stamp at 100 dpi where it runs alone; given with the stamp's pixels it crossed
+    (_cut_stroke), it is darker (set 601, file 68)."""
     x0, y0, x1, y1 = (int(v) for v in box)
     mine = gray[y0:y1, x0:x1][black[y0:y1, x0:x1]]
     stamp_dark = _stamp_dark(gray, coloured, stamp)
