@@ -945,9 +945,15 @@ def _strokes_in_rect(mask: np.ndarray, box, px_per_in: float) -> Found | None:
         n, labels, stats, _ = cv2.connectedComponentsWithStats(part & inner, connectivity=8)
         for i in range(1, n):
             x, y, bw, bh, cnt = stats[i]
-            if bh < px_per_in * 0.22 or bw < px_per_in * 0.1:
-                continue  # letters and lines of the stamp's own text are lower than this; a rule's rest narrower
             piece = (labels[y:y + bh, x:x + bw] == i).astype(np.uint8)
+            ext = _extents(piece, angle)
+            if min(ext) < px_per_in * 0.1 or ext[rw > rh] < px_per_in * 0.18:
+                # Letters and lines of the stamp's own text are lower than this, measured across
+                # the stamp's long side: in a stamp turned 22 degrees a line of letters stood
+                # 0.24 inch on the page, as a pen's stroke does, and 0.11-0.13 across the stamp
+                # (generated set 691, file 24; a pen's piece in set 601, file 52: 0.21 inch).
+                # A rule's rest is narrower.
+                continue
             if 1.0 - float(cv2.erode(piece, np.ones((3, 3), np.uint8)).sum()) / cnt < 0.6:
                 continue  # not a pen's thin stroke
             picked.append((int(x0 + x), int(y0 + y), int(x0 + x + bw), int(y0 + y + bh)))
@@ -957,6 +963,16 @@ def _strokes_in_rect(mask: np.ndarray, box, px_per_in: float) -> Found | None:
         return None
     return Found(True, 0.62, (min(b[0] for b in picked), min(b[1] for b in picked),
                               max(b[2] for b in picked), max(b[3] for b in picked)))
+
+
+def _extents(piece: np.ndarray, angle: float) -> tuple[float, float]:
+    """The extents of the ink in `piece` along a rectangle's two sides turned by `angle` degrees
+    (cv2.minAreaRect's): (along its width, along its height)."""
+    ys, xs = np.nonzero(piece)
+    t = np.deg2rad(angle)
+    u = xs * np.cos(t) + ys * np.sin(t)
+    v = -xs * np.sin(t) + ys * np.cos(t)
+    return float(np.ptp(u)) + 1.0, float(np.ptp(v)) + 1.0
 
 
 def _strokes_outside(mask: np.ndarray, box, px_per_in: float) -> Found | None:

@@ -119,6 +119,9 @@ PAGES = {
     # Black initials 0.42 inch tall that the reader took for a confident word (a page without
     # a stamp).
     "initials read as a word": (631, 22, 1),
+    # A rectangular stamp turned 22 degrees on a bitonal page, no signature: its lines of
+    # letters, measured upright on the page, stood as tall as a pen's stroke.
+    "turned rectangular stamp's letters are no signature": (691, 24, 1),
 }
 
 
