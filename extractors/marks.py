@@ -334,6 +334,10 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
     if not seal.present and seal.score >= SEAL_AT:
         seal.present = True  # no search found better: a worn border just short of the coverage asked
     rest = mask
+    if seal.present and toned and _black_stamp(gray, mask, seal.bbox):
+        # A stamp as dark as print (a bitonal scan saved as JPEG, read as grayscale; black ink):
+        # its bold letters stand out darker than its thin rings, as a pen's stroke would.
+        toned = False
     if seal.present:
         # Signatures are sought in the ink left once the stamp is taken out, and among dark strokes.
         outside = np.ones(mask.shape, bool)
@@ -1171,6 +1175,18 @@ def _black_signature(blobs: list[Blob], strokes: np.ndarray, coloured: np.ndarra
             if s > best.score:
                 best = Found(s >= 0.6, s, b.box)
     return best
+
+
+def _black_stamp(gray: np.ndarray, mask: np.ndarray, stamp) -> bool:
+    """Whether the darkest tenth of the ink in the stamp's box is as dark as the page's darkest
+    print (within 15% of the way to the paper): a stamp pressed in pale ink is not, even where a
+    pen crosses it (generated set 701, file 38: a bitonal scan in a JPEG, 20 on a page of 0-255)."""
+    x0, y0, x1, y1 = (int(v) for v in stamp)
+    own = gray[y0:y1, x0:x1][mask[y0:y1, x0:x1]]
+    if len(own) == 0:
+        return False
+    darkest = float(np.percentile(gray[::4, ::4], 1))
+    return float(np.percentile(own, 10)) <= darkest + 0.15 * (_paper_level(gray) - darkest)
 
 
 def _stamp_dark(gray: np.ndarray, coloured: np.ndarray, stamp) -> float:

@@ -122,6 +122,10 @@ PAGES = {
     # A rectangular stamp turned 22 degrees on a bitonal page, no signature: its lines of
     # letters, measured upright on the page, stood as tall as a pen's stroke.
     "turned rectangular stamp's letters are no signature": (691, 24, 1),
+    # A bitonal scan saved in a JPEG-compressed PDF, read as grayscale, no signature: the round
+    # stamp's bold number line, darker than its thin rings at 100 dpi, was taken for a pen's
+    # stroke; the stamp is as dark as print, so tone tells nothing there.
+    "black stamp's number line on a JPEG'd bitonal scan": (701, 38, 1),
 }
 
 
