@@ -126,6 +126,9 @@ PAGES = {
     # stamp's bold number line, darker than its thin rings at 100 dpi, was taken for a pen's
     # stroke; the stamp is as dark as print, so tone tells nothing there.
     "black stamp's number line on a JPEG'd bitonal scan": (701, 38, 1),
+    # A grayscale barcode whose blob's box stood taller than its bars: no column was inked along
+    # 0.85 of the box, so it passed for a signature (0.6) on a page with none.
+    "barcode in a box taller than its bars": (711, 110, 1),
 }
 
 
