@@ -329,6 +329,11 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
         found = _best_oval(_blobs(mask, coloured, px_per_in, reach_in=0.25), mask, coloured, px_per_in, h)
         if found is not None and found[0].score > seal.score:
             (seal, oval), seal_blob = found, None
+    if oval is None and seal.present and circle is not None and _iou(_disc_box(circle[1]), seal.bbox) > 0.8:
+        # A round stamp found as a blob is taken out by its ring, not its box: a signature
+        # running past the box's corner lies outside the ring (generated set 711, file 130).
+        cx, cy, r = circle[1]
+        oval = (cx, cy, r, r, 0.0)
     if oval is not None:
         # A stamp of two rings with its name between them, found by its inner ring: the stamp is
         # the outer one (a pen's stroke touching it would be taken for the stamp's letters).

@@ -129,6 +129,9 @@ PAGES = {
     # A grayscale barcode whose blob's box stood taller than its bars: no column was inked along
     # 0.85 of the box, so it passed for a signature (0.6) on a page with none.
     "barcode in a box taller than its bars": (711, 110, 1),
+    # A round stamp found as a blob, a thin signature running past the corner of its box (a
+    # bitonal PNG): the box, taken out, cut the signature into pieces too small to count.
+    "signature past a round stamp's box": (711, 130, 1),
 }
 
 
