@@ -868,8 +868,13 @@ def _best_circle(mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_
             continue  # a broken ring, a filled disc (logo) or the letterhead
         if _pieces(mask, _disc_box((cx, cy, r * 0.7))) < 5 and _ink_around(mask, (cx, cy, r)) > 0.3:
             # A signature's loops, its strokes running on out of the ring: a stamp's ring holds
-            # its letters (or a worn one's specks), or at least nothing leaves it.
-            continue
+            # its letters (or a worn one's specks), or at least nothing leaves it. Unless the ink
+            # around is the stamp's own outer ring, drawn round this one (a two-ring stamp found
+            # by its inner ring, a word in bold across its field: generated set 731, file 137).
+            outer = _outermost_ring(mask, (float(cx), float(cy), float(r), float(r), 0.0), px_per_in)
+            if outer is None:
+                continue
+            r = outer[2]
         box = coloured[max(0, int(cy - r)):int(cy + r), max(0, int(cx - r)):int(cx + r)]
         colour = float(box.mean() / max(mask[max(0, int(cy - r)):int(cy + r), max(0, int(cx - r)):int(cx + r)].mean(), 1e-6)) if box.size else 0.0
         score = min(1.0, 0.25 + 0.6 * ring + 0.15 * min(1.0, colour))

@@ -132,6 +132,10 @@ PAGES = {
     # A round stamp found as a blob, a thin signature running past the corner of its box (a
     # bitonal PNG): the box, taken out, cut the signature into pieces too small to count.
     "signature past a round stamp's box": (711, 130, 1),
+    # A two-ring round stamp on a bitonal page turned 180 degrees, a signature touching its
+    # outer ring: the circle found was the inner ring, the outer ring and letters around it
+    # taken for a signature's strokes running out of loops, and the stamp was missed.
+    "two-ring stamp found by its inner ring": (731, 137, 1),
 }
 
 
