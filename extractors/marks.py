@@ -392,12 +392,8 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
         other = _other_hue(img, coloured, seal.bbox, px_per_in)
         # A thin pen's stroke at 100 dpi breaks into pieces a few pixels long: joined across
         # a pixel's gap before its length is asked.
-        joined = cv2.dilate(other.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-        for b in _blobs(other, coloured, px_per_in):
-            if _long_stroke(joined, b.box, px_per_in, 0.4):
-                s = _signature_score(b, ink, px_per_in, h)
-                if s > sig.score:
-                    sig = Found(s >= 0.6, s, b.box)
+        sig = _best_signature([b for b in _blobs(other, coloured, px_per_in)
+                               if _long_stroke(other, b.box, px_per_in, 0.4, bridge=True)], ink, px_per_in, sig)
     if seal.present and not sig.present:
         inside = _strokes_inside(mask, seal, seal_blob, oval, circle, px_per_in)
         if inside is not None:
@@ -1146,12 +1142,21 @@ def _print_line(xs: np.ndarray, ys: np.ndarray, px_per_in: float) -> bool:
     return (long_ > 0.5 * px_per_in and len(xs) >= 1.2 * long_) or (high >= 0.05 * px_per_in and len(xs) >= 0.6 * long_ * high)
 
 
-def _long_stroke(mask: np.ndarray, box, px_per_in: float, longest_in: float = 0.3) -> bool:
+def _piece_sizes(mask: np.ndarray, box, bridge: bool = False) -> np.ndarray:
+    """(width, height) of each unbroken piece of the ink in the box (8-connected); with `bridge`,
+    gaps of a pixel are closed first."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    crop = mask[y0:y1, x0:x1].astype(np.uint8)
+    if bridge:
+        crop = cv2.dilate(crop, np.ones((3, 3), np.uint8))
+    return cv2.connectedComponentsWithStats(crop, connectivity=8)[2][1:, 2:4]
+
+
+def _long_stroke(mask: np.ndarray, box, px_per_in: float, longest_in: float = 0.3, bridge: bool = False) -> bool:
     """Whether the ink in the box has one unbroken piece `longest_in` inches long at least: a
     pen's stroke; a stamp's letters, however dark, are pieces a letter long."""
-    x0, y0, x1, y1 = (int(v) for v in box)
-    _, _, stats, _ = cv2.connectedComponentsWithStats(mask[y0:y1, x0:x1].astype(np.uint8), connectivity=8)
-    return bool(len(stats) > 1 and np.maximum(stats[1:, 2], stats[1:, 3]).max() >= px_per_in * longest_in)
+    sizes = _piece_sizes(mask, box, bridge)
+    return bool(len(sizes) and sizes.max() >= px_per_in * longest_in)
 
 
 def _black_pen(b: Blob, black: np.ndarray, coloured: np.ndarray, gray: np.ndarray, rules: np.ndarray, stamp,
@@ -1174,21 +1179,24 @@ def _one_stroke(mask: np.ndarray, box, px_per_in: float) -> bool:
     high, as a pen's stroke does and a printed word (one piece when its letters touch) does not.
     Gaps of a pixel are bridged: where a black pen crosses a stamp's letters its pixels are
     coloured, and a thin stroke at 100 dpi breaks up."""
-    x0, y0, x1, y1 = (int(v) for v in box)
-    piece = cv2.dilate(mask[y0:y1, x0:x1].astype(np.uint8), np.ones((3, 3), np.uint8))
-    _, _, stats, _ = cv2.connectedComponentsWithStats(piece, connectivity=8)
-    return bool(((stats[1:, 2] >= px_per_in * 0.5) & (stats[1:, 3] >= px_per_in * 0.22)).any())
+    sizes = _piece_sizes(mask, box, bridge=True)
+    return bool(((sizes[:, 0] >= px_per_in * 0.5) & (sizes[:, 1] >= px_per_in * 0.22)).any())
 
 
 def _black_signature(blobs: list[Blob], strokes: np.ndarray, coloured: np.ndarray, gray: np.ndarray, ink: np.ndarray,
                      rules: np.ndarray, stamp, px_per_in: float, best: Found) -> Found:
     """The best of `best` and the blobs of black ink that may be a pen's (_black_pen), by their
     signature score."""
+    return _best_signature([b for b in blobs if _black_pen(b, strokes, coloured, gray, rules, stamp, px_per_in)],
+                           ink, px_per_in, best)
+
+
+def _best_signature(blobs: list[Blob], ink: np.ndarray, px_per_in: float, best: Found) -> Found:
+    """The best of `best` and `blobs` by their signature score."""
     for b in blobs:
-        if _black_pen(b, strokes, coloured, gray, rules, stamp, px_per_in):
-            s = _signature_score(b, ink, px_per_in, gray.shape[0])
-            if s > best.score:
-                best = Found(s >= 0.6, s, b.box)
+        s = _signature_score(b, ink, px_per_in, ink.shape[0])
+        if s > best.score:
+            best = Found(s >= 0.6, s, b.box)
     return best
 
 
