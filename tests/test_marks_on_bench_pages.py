@@ -136,6 +136,13 @@ PAGES = {
     # outer ring: the circle found was the inner ring, the outer ring and letters around it
     # taken for a signature's strokes running out of loops, and the stamp was missed.
     "two-ring stamp found by its inner ring": (731, 137, 1),
+    # An oval two-ring stamp whose rim broke into two blobs, no signature: the circle through its
+    # end was taken for the stamp, and its field's lines outside that circle for a signature.
+    "oval stamp in two blobs found by its end": (741, 146, 2),
+    # Stamps pressed lightly on grayscale scans (a bitonal page saved as JPEG in a PDF), most of
+    # their ink paler than the level ink is cut at: a round one and a rectangular one.
+    "faint round stamp on a grayscale scan": (651, 97, 1),
+    "faint rectangular stamp on a grayscale scan": (741, 78, 1),
 }
 
 
