@@ -7,6 +7,7 @@ Logos, QR codes, barcodes and table rules are the usual impostors."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -275,7 +276,7 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
     # has greys, but they only make a stamp's bold letters (a city's name across it) look darker
     # than its rings, like a pen's.
     toned = not bitonal and dark.sum() < 0.9 * max(1, mask.sum())
-    seal, seal_blob, oval, circle, blobs = _seek_seal(mask, coloured, dark, toned, frames,
+    seal, seal_blob, oval, corners, circle, blobs = _seek_seal(mask, coloured, dark, toned, frames,
                                                       coloured if colour_page else ink, px_per_in)
     sig = Found(False, 0.0, None)
     if not seal.present and not colour_page and not bitonal:
@@ -295,7 +296,7 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
         if found is not None and found[0].score > seal.score:
             # Taken as the stamp at the same level as a worn border below (SEAL_AT): on 2,997
             # captured pages the faint search scored stamps 0.555-0.85, pages without one 0.40 at most.
-            seal, seal_blob, oval, circle = found[0], None, found[2], found[3]
+            seal, seal_blob, oval, corners, circle = found.seal, None, found.oval, found.corners, found.circle
     if not seal.present and seal.score >= SEAL_AT:
         seal.present = True  # no search found better: a worn border just short of the coverage asked
     rest = mask
@@ -311,12 +312,21 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
             x0, y0, x1, y1 = _widened(_oval_box((cx, cy, a * 1.08, b * 1.08, t)), 2, mask.shape)
             yy, xx = np.ogrid[y0:y1, x0:x1]
             outside[y0:y1, x0:x1] = _oval_dist(xx, yy, oval) > 1.08
+        elif corners is not None:
+            # A turned rectangular stamp by its own outline, with its border's width: its upright
+            # box's corners can hold a signature run out of it (generated set 581, file 138).
+            inside = np.zeros(mask.shape, np.uint8)
+            cv2.fillPoly(inside, [np.round(corners).astype(np.int32)], 1)
+            k = 2 * int(round(px_per_in * 0.05)) + 1
+            outside = cv2.dilate(inside, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) == 0
         else:
             # With the border's own width: a box can be found a few pixels inside its outer edge.
             x0, y0, x1, y1 = (int(v) for v in _widened(seal.bbox, int(round(px_per_in * 0.05)), mask.shape))
             outside[y0:y1, x0:x1] = False
         rest = mask & (outside | dark) if toned else mask & outside
-        blobs = _blobs(rest, coloured, px_per_in)
+        # A signature written across a turned stamp's border is cut by its outline into strokes
+        # a little apart (generated set 581, file 138): they are taken together.
+        blobs = _blobs(rest, coloured, px_per_in, reach_in=0.12 if corners is not None else 0.06)
     for b in blobs:
         if seal.present and (b is seal_blob or _iou(b.box, seal.bbox) > 0.6
                              or (_inside(b.box, seal.bbox) > 0.85 and not (_darker(gray, mask, b.box, seal.bbox, rest) and _long_stroke(rest, b.box, px_per_in)))):
@@ -364,12 +374,20 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
     return seal, sig
 
 
+class _Stamp(NamedTuple):
+    """What the stamp search found."""
+    seal: Found
+    blob: "Blob | None"  # the blob it was found as
+    oval: tuple | None  # its outline as (cx, cy, semi-axis a, semi-axis b, angle in radians)
+    corners: np.ndarray | None  # a turned rectangular stamp's four corners on the page
+    circle: tuple | None  # the best ring on the page: (score, (cx, cy, r))
+    blobs: list  # the searched mask's blobs
+
+
 def _seek_seal(mask: np.ndarray, coloured: np.ndarray, dark: np.ndarray, toned: bool, frames: list,
-               turned_source: np.ndarray, px_per_in: float):
-    """The best stamp in `mask`: (seal, its blob when found as one, its outline as an oval when
-    one was found, the best ring on the page, the mask's blobs). `dark`: the pen-dark ink, apart
-    where `toned`; `frames`: closed rectangular borders; `turned_source`: the ink a turned
-    rectangular stamp is sought in."""
+               turned_source: np.ndarray, px_per_in: float) -> _Stamp:
+    """The best stamp in `mask`. `dark`: the pen-dark ink, apart where `toned`; `frames`: closed
+    rectangular borders; `turned_source`: the ink a turned rectangular stamp is sought in."""
     h = mask.shape[0]
     blobs = _blobs(mask, coloured, px_per_in)
     seal = Found(False, 0.0, None)
@@ -403,6 +421,7 @@ def _seek_seal(mask: np.ndarray, coloured: np.ndarray, dark: np.ndarray, toned: 
             seal, seal_blob = Found(s >= 0.6, s, fb), None
     # A round stamp touched by a signature is one blob of no stamp's shape: look for the ring itself.
     oval = None  # the found stamp's outline as (cx, cy, semi-axis a, semi-axis b, angle in radians)
+    corners = None  # a turned rectangular stamp's four corners
     circle = _best_circle(mask, coloured, px_per_in, h)
     tighter = circle is not None and circle[0] >= max(0.6, seal.score - 0.05) and seal.bbox is not None \
         and _iou(_disc_box(circle[1]), seal.bbox) < 0.8
@@ -426,10 +445,12 @@ def _seek_seal(mask: np.ndarray, coloured: np.ndarray, dark: np.ndarray, toned: 
         found = _best_oval(blobs, mask, coloured, px_per_in, h)
         if found is not None and found[0].score > seal.score:
             (seal, oval), seal_blob = found, None
-    if not seal.present:
+    if not seal.present or (oval is not None and seal.score < 0.75):
+        # A weak oval may be a worn rectangular stamp turned on the page, the oval through its
+        # corners and letters (a bitonal page of generated set 751, file 51).
         turned = _turned_frame(blobs, turned_source, coloured, px_per_in, h)
-        if turned is not None and turned.score > seal.score:
-            seal, seal_blob = turned, None
+        if turned is not None and turned[0].score > seal.score:
+            (seal, corners), seal_blob, oval = turned, None, None
     if not seal.present:
         # A worn stamp left as separate dashes and specks, none of them a stamp-sized blob: the
         # pieces lying within a quarter inch of each other are taken together and an oval fitted.
@@ -447,7 +468,7 @@ def _seek_seal(mask: np.ndarray, coloured: np.ndarray, dark: np.ndarray, toned: 
         outer = _outermost_ring(mask, oval, px_per_in)
         if outer is not None:
             oval, seal.bbox = outer, _oval_box(outer)
-    return seal, seal_blob, oval, circle, blobs
+    return _Stamp(seal, seal_blob, oval, corners if oval is None and seal_blob is None else None, circle, blobs)
 
 
 def _disc_box(disc) -> tuple[int, int, int, int]:
@@ -522,7 +543,8 @@ def _frames(horiz: np.ndarray, vert: np.ndarray, px_per_in: float) -> tuple[np.n
         # together they are too big for a stamp or leave a side unclosed) between two of its
         # upright sides or two of its flat ones.
         for bx, by, bw, bh in _frame_boxes(w, h, vt, hz, px_per_in):
-            if _closed(hz[by:by + bh, bx:bx + bw], vt[by:by + bh, bx:bx + bw], x + bx, y + by, lines.shape):
+            if _closed(hz[by:by + bh, bx:bx + bw], vt[by:by + bh, bx:bx + bw], x + bx, y + by, lines.shape,
+                       int(px_per_in * 0.15)):
                 keep[y + by:y + by + bh, x + bx:x + bx + bw][own[by:by + bh, bx:bx + bw]] = 1
                 boxes.append((int(x + bx) + 3, int(y + by) + 3, int(x + bx + bw) - 3, int(y + by + bh) - 3))  # the joining's margin off
                 break
@@ -542,13 +564,14 @@ def _frame_boxes(w: int, h: int, vt: np.ndarray, hz: np.ndarray, px_per_in: floa
             yield x, y, bw, bh
 
 
-def _turned_frame(blobs: list[Blob], mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_h: int) -> Found | None:
+def _turned_frame(blobs: list[Blob], mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_h: int):
     """The best rectangular stamp turned by more than the few degrees `_frames` allows, among
     blobs of a stamp's size or a little more (a stamp with a signature run into it): the blob's
     long straight strokes give the turn; turned upright, its straight strokes along the axes
     propose the border's sides, and the rectangle whose outline has the most ink is taken.
     `mask` is the ink before read words were masked (upright word boxes cut a turned border).
-    Boxes come back upright on the page (the turned border's bounding box)."""
+    (Found, its four corners on the page) or None; the box is upright on the page (the turned
+    border's bounding box)."""
     best = None
     # Around the blob: it lacks the stamp's words that were read (and masked) and, on a bitonal
     # scan, the specks a worn border is left as; wider only when the near search finds nothing
@@ -556,9 +579,9 @@ def _turned_frame(blobs: list[Blob], mask: np.ndarray, coloured: np.ndarray, px_
     for reach in (0.35, 1.0):
         for b in blobs:
             found = _turned_near(b, mask, coloured, px_per_in, page_h, int(px_per_in * reach))
-            if found is not None and (best is None or found.score > best.score):
+            if found is not None and (best is None or found[0].score > best[0].score):
                 best = found
-        if best is not None and best.present:
+        if best is not None and best[0].present:
             break
     return best
 
@@ -576,7 +599,7 @@ def _widened(box, margin: int, shape: tuple[int, ...]) -> tuple[int, int, int, i
     return max(0, box[0] - margin), max(0, box[1] - margin), min(w, box[2] + margin), min(h, box[3] + margin)
 
 
-def _turned_near(b: Blob, mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_h: int, margin: int) -> Found | None:
+def _turned_near(b: Blob, mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_h: int, margin: int):
     """_turned_frame's search in one blob's box widened by `margin` pixels."""
     if not _may_hold_stamp(b, px_per_in, page_h, 4.5):
         return None
@@ -599,8 +622,8 @@ def _turned_near(b: Blob, mask: np.ndarray, coloured: np.ndarray, px_per_in: flo
         sized = Blob((box[0], box[1], box[0] + fx1 - fx0, box[1] + fy1 - fy0), cnt,
                      cnt / float(max(1, (fx1 - fx0) * (fy1 - fy0))), float((col & sub).sum()) / max(1, cnt), 0.0, 0.0)
         s = _seal_score(sized, px_per_in, page_h, coverage)
-        if best is None or s > best.score:
-            best = Found(s >= 0.6, s, box)
+        if best is None or s > best[0].score:
+            best = (Found(s >= 0.6, s, box), corners + np.float32([x0, y0]))
     return best
 
 
@@ -708,14 +731,16 @@ def _between_sides(vt: np.ndarray, px_per_in: float) -> list[tuple[int, int, int
     return sorted(found, key=lambda bx: -bx[2] * bx[3])
 
 
-def _closed(hz: np.ndarray, vt: np.ndarray, x: int, y: int, page_shape: tuple[int, int]) -> bool:
-    """Whether the rules in a box (page position x, y) draw its four sides and nothing across it."""
+def _closed(hz: np.ndarray, vt: np.ndarray, x: int, y: int, page_shape: tuple[int, int], edge: int) -> bool:
+    """Whether the rules in a box (page position x, y) draw its four sides and nothing across it.
+    Within `edge` pixels of the page's edge a side may be missing."""
     h, w = hz.shape
     band_h, band_w = max(2, h // 6), max(2, w // 6)
     ph, pw = page_shape
-    # A stamp cut off by the page's edge has no border there.
-    sides = (1.0 if y <= 2 else hz[:band_h].any(axis=0).mean(), 1.0 if y + h >= ph - 2 else hz[-band_h:].any(axis=0).mean(),
-             1.0 if x <= 2 else vt[:, :band_w].any(axis=1).mean(), 1.0 if x + w >= pw - 2 else vt[:, -band_w:].any(axis=1).mean())
+    # A stamp cut off by the paper's edge has no border there; a scan can have a strip past the
+    # paper's edge (generated set 751, file 67: 0.11 inch).
+    sides = (1.0 if y <= edge else hz[:band_h].any(axis=0).mean(), 1.0 if y + h >= ph - edge else hz[-band_h:].any(axis=0).mean(),
+             1.0 if x <= edge else vt[:, :band_w].any(axis=1).mean(), 1.0 if x + w >= pw - edge else vt[:, -band_w:].any(axis=1).mean())
     inner_h = hz[h // 4: h - h // 4, band_w: w - band_w].mean(axis=1) if h > 8 and w > 2 * band_w else np.zeros(1)
     inner_v = vt[band_h: h - band_h, w // 4: w - w // 4].mean(axis=0) if w > 8 and h > 2 * band_h else np.zeros(1)
     return min(sides) >= 0.6 and inner_h.max(initial=0) < 0.8 and inner_v.max(initial=0) < 0.8

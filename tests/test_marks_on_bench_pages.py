@@ -136,6 +136,14 @@ PAGES = {
     # their ink paler than the level ink is cut at: a round one and a rectangular one.
     "faint round stamp on a grayscale scan": (651, 97, 1),
     "faint rectangular stamp on a grayscale scan": (741, 78, 1),
+    # A grey rectangular stamp cut off at the paper's edge, a scanner's strip past that edge: its
+    # border, three sides ending 0.11 inch from the image's edge, was not taken for a stamp's.
+    "rectangular stamp cut off before a scanner's strip": (751, 67, 1),
+    # A worn rectangular stamp turned 15 degrees on a bitonal page, no signature: found as an
+    # oval through part of it, the rest of its border and letters taken for a signature. Found
+    # turned, it is taken out by its own outline (a signature in its upright box's corner stays:
+    # generated set 581, file 138, kept right by the same change).
+    "worn turned rectangular stamp found as an oval": (751, 51, 1),
 }
 
 
