@@ -144,6 +144,10 @@ PAGES = {
     # turned, it is taken out by its own outline (a signature in its upright box's corner stays:
     # generated set 581, file 138, kept right by the same change).
     "worn turned rectangular stamp found as an oval": (751, 51, 1),
+    # No stamp on the page: a ring through a signature's strokes and its line, a side of it
+    # (0.43-0.48 of the ring) without ink; a stamp's ring, worn or not, has ink all round.
+    "signature strokes meeting half a ring are no stamp (colour)": (641, 8, 1),
+    "signature strokes meeting half a ring are no stamp (grayscale)": (761, 113, 1),
 }
 
 
