@@ -293,7 +293,7 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
             faint_frames: list = []
             faint = _without_rules(faint, px_per_in, faint_frames, faint_ink)
             found = _seek_seal(faint, coloured, np.zeros_like(faint), False, faint_frames, faint_ink, px_per_in)
-        if found is not None and found[0].score > seal.score:
+        if found is not None and found.seal.score > seal.score:
             # Taken as the stamp at the same level as a worn border below (SEAL_AT): on 2,997
             # captured pages the faint search scored stamps 0.555-0.85, pages without one 0.40 at most.
             seal, seal_blob, oval, corners, circle = found.seal, None, found.oval, found.corners, found.circle
@@ -377,7 +377,7 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
 class _Stamp(NamedTuple):
     """What the stamp search found."""
     seal: Found
-    blob: "Blob | None"  # the blob it was found as
+    blob: Blob | None  # the blob it was found as
     oval: tuple | None  # its outline as (cx, cy, semi-axis a, semi-axis b, angle in radians)
     corners: np.ndarray | None  # a turned rectangular stamp's four corners on the page
     circle: tuple | None  # the best ring on the page: (score, (cx, cy, r))
