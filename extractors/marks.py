@@ -276,8 +276,8 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
     # has greys, but they only make a stamp's bold letters (a city's name across it) look darker
     # than its rings, like a pen's.
     toned = not bitonal and dark.sum() < 0.9 * max(1, mask.sum())
-    seal, seal_blob, oval, corners, circle, blobs = _seek_seal(mask, coloured, dark, toned, frames,
-                                                      coloured if colour_page else ink, px_per_in)
+    seal, seal_blob, oval, corners, circle, blobs = _seek_seal(mask, coloured, dark if toned else None, frames,
+                                                               coloured if colour_page else ink, px_per_in)
     sig = Found(False, 0.0, None)
     if not seal.present and not colour_page and not bitonal:
         # A stamp pressed lightly on a grayscale scan, most of its ink paler than the level ink
@@ -292,7 +292,7 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
         if apart.sum() >= 0.002 * px_per_in ** 2:
             faint_frames: list = []
             faint = _without_rules(faint, px_per_in, faint_frames, faint_ink)
-            found = _seek_seal(faint, coloured, np.zeros_like(faint), False, faint_frames, faint_ink, px_per_in)
+            found = _seek_seal(faint, coloured, None, faint_frames, faint_ink, px_per_in)
         if found is not None and found.seal.score > seal.score:
             # Taken as the stamp at the same level as a worn border below (SEAL_AT): on 2,997
             # captured pages the faint search scored stamps 0.555-0.85, pages without one 0.40 at most.
@@ -327,6 +327,7 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
         # A signature written across a turned stamp's border is cut by its outline into strokes
         # a little apart (generated set 581, file 138): they are taken together.
         blobs = _blobs(rest, coloured, px_per_in, reach_in=0.12 if corners is not None else 0.06)
+    candidates = []
     for b in blobs:
         if seal.present and (b is seal_blob or _iou(b.box, seal.bbox) > 0.6
                              or (_inside(b.box, seal.bbox) > 0.85 and not (_darker(gray, mask, b.box, seal.bbox, rest) and _long_stroke(rest, b.box, px_per_in)))):
@@ -336,9 +337,8 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
             continue
         if _in_cell(b.box, rules[0], px_per_in):
             continue  # print in a table cell the reader missed (a bold header), not a signature
-        s = _signature_score(b, ink, px_per_in, h)
-        if s > sig.score:
-            sig = Found(s >= 0.6, s, b.box)
+        candidates.append(b)
+    sig = _best_signature(candidates, ink, px_per_in, sig)
     if black is not None and not sig.present:
         stamp = seal.bbox if seal.present else None
         sig = _black_signature(_blobs(black, coloured, px_per_in), black, coloured, gray, ink, black_rules[0], stamp, px_per_in, sig)
@@ -384,18 +384,19 @@ class _Stamp(NamedTuple):
     blobs: list  # the searched mask's blobs
 
 
-def _seek_seal(mask: np.ndarray, coloured: np.ndarray, dark: np.ndarray, toned: bool, frames: list,
+def _seek_seal(mask: np.ndarray, coloured: np.ndarray, dark: np.ndarray | None, frames: list,
                turned_source: np.ndarray, px_per_in: float) -> _Stamp:
-    """The best stamp in `mask`. `dark`: the pen-dark ink, apart where `toned`; `frames`: closed
-    rectangular borders; `turned_source`: the ink a turned rectangular stamp is sought in."""
+    """The best stamp in `mask`. `dark`: the pen-dark ink where the scan kept its tones, else
+    None; `frames`: closed rectangular borders; `turned_source`: the ink a turned rectangular
+    stamp is sought in."""
     h = mask.shape[0]
     blobs = _blobs(mask, coloured, px_per_in)
     seal = Found(False, 0.0, None)
     seal_blob = None
-    dark_boxes = [b.box for b in _blobs(dark, coloured, px_per_in)] if toned else []
+    dark_boxes = [b.box for b in _blobs(dark, coloured, px_per_in)] if dark is not None else []
     # Pale ink away from the pen strokes' anti-aliased fringe, which would join them to the stamp.
-    pale = mask & ~cv2.dilate(dark.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) if toned else None
-    for source, candidates in (("all", blobs), ("pale", _blobs(pale, coloured, px_per_in) if toned else [])):
+    pale = mask & ~cv2.dilate(dark.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) if dark is not None else None
+    for source, candidates in (("all", blobs), ("pale", _blobs(pale, coloured, px_per_in) if pale is not None else [])):
         for b in candidates:
             if source == "pale" and any(_iou(b.box, d) > 0.6 for d in dark_boxes):
                 continue  # the pale rim around something printed dark (a QR code, a logo), not stamp ink
@@ -468,7 +469,7 @@ def _seek_seal(mask: np.ndarray, coloured: np.ndarray, dark: np.ndarray, toned: 
         outer = _outermost_ring(mask, oval, px_per_in)
         if outer is not None:
             oval, seal.bbox = outer, _oval_box(outer)
-    return _Stamp(seal, seal_blob, oval, corners if oval is None and seal_blob is None else None, circle, blobs)
+    return _Stamp(seal, seal_blob, oval, corners if oval is None else None, circle, blobs)
 
 
 def _disc_box(disc) -> tuple[int, int, int, int]:
