@@ -148,6 +148,9 @@ PAGES = {
     # (0.43-0.48 of the ring) without ink; a stamp's ring, worn or not, has ink all round.
     "signature strokes meeting half a ring are no stamp (colour)": (641, 8, 1),
     "signature strokes meeting half a ring are no stamp (grayscale)": (761, 113, 1),
+    # A bitonal rectangular stamp of two borders, one side of its outer border worn to dashes
+    # shorter than the rules a border is sought as: three sides were found, the fourth not.
+    "rectangular stamp with a side worn to dashes": (781, 137, 1),
 }
 
 
