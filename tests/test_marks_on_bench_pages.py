@@ -151,6 +151,9 @@ PAGES = {
     # A bitonal rectangular stamp of two borders, one side of its outer border worn to dashes
     # shorter than the rules a border is sought as: three sides were found, the fourth not.
     "rectangular stamp with a side worn to dashes": (781, 137, 1),
+    # A two-ring stamp on a bitonal page, no signature: its field's two lines of bold words,
+    # taken together, fill no band a line of print does and were taken for a pen's stroke.
+    "a stamp field's two lines of words are no signature": (671, 49, 1),
 }
 
 
