@@ -1052,6 +1052,8 @@ def _strokes_in_oval(mask: np.ndarray, oval, px_per_in: float) -> Found | None:
                 # A pen's stroke joined to a ring still spans the stamp without it.
                 continue
             px, py = xx[own][away], yy[own][away]
+            if _stamp_arc(px, py, oval):
+                continue
         picked.append((int(px.min()), int(py.min()), int(px.max()) + 1, int(py.max()) + 1))
     if not picked:
         return None
@@ -1059,6 +1061,27 @@ def _strokes_in_oval(mask: np.ndarray, oval, px_per_in: float) -> Found | None:
     if max(box[2] - box[0], box[3] - box[1]) < px_per_in * 0.3:
         return None
     return Found(True, 0.62, box)
+
+
+def _stamp_arc(xs: np.ndarray, ys: np.ndarray, oval) -> bool:
+    """Whether points lie along one oval about the stamp's centre, over a quarter of its turn:
+    a ring of the stamp's own that no scaled copy of its outline follows (an oval stamp's inner
+    ring keeps the band between them even, not the outline's proportions: generated set 781,
+    file 38). A pen's curve is no such arc about that centre."""
+    cx, cy, a, b, _ = oval
+    if len(xs) < 20:
+        return False
+    turn = np.unique(((np.arctan2(ys - cy, xs - cx) + np.pi) / (2 * np.pi) * 36).astype(int) % 36)
+    if len(turn) < 9:
+        return False
+    (fx, fy), (ax, ay), ang = cv2.fitEllipse(np.column_stack([xs, ys]).astype(np.float32))
+    r = max(a, b)
+    # About the stamp's centre and of a ring's size: an arc's fit is loose along the arc, an
+    # eighth of a turn leaves the centre a fifth of the size off (two arcs of the inner ring).
+    if not (np.isfinite(ax) and np.isfinite(ay)) or np.hypot(fx - cx, fy - cy) > 0.3 * r or not 0.5 * r <= max(ax, ay) / 2 <= 1.2 * r:
+        return False
+    fit = (fx, fy, ax / 2, ay / 2, np.deg2rad(ang))
+    return float(np.median(np.abs(_oval_dist(xs, ys, fit) - 1.0))) < 0.04
 
 
 def _field_stroke(xs: np.ndarray, ys: np.ndarray, shape: tuple[int, int], px_per_in: float) -> bool:

@@ -154,6 +154,9 @@ PAGES = {
     # A two-ring stamp on a bitonal page, no signature: its field's two lines of bold words,
     # taken together, fill no band a line of print does and were taken for a pen's stroke.
     "a stamp field's two lines of words are no signature": (671, 49, 1),
+    # A turned oval stamp of two rings, no signature: its inner ring, no scaled copy of the
+    # outline, was left in arcs spanning the stamp, as a pen's stroke does.
+    "an oval stamp's inner ring is no signature": (781, 38, 1),
 }
 
 
