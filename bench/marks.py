@@ -44,6 +44,11 @@ def read_all(truth_dir: Path, workers: int) -> dict[str, list]:
     return out
 
 
+def overlaps(a, b) -> bool:
+    """Whether two boxes (x0, y0, x1, y1) share any area."""
+    return a is not None and b is not None and a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def score(truth_dir: Path, reads: dict[str, list]) -> tuple[dict[str, dict[str, Counts]], list[float], int, int]:
     """Counts by split and mark, the marks time of each page, and the stamps the scans lost and
     left in doubt."""
@@ -69,6 +74,11 @@ def score(truth_dir: Path, reads: dict[str, list]) -> tuple[dict[str, dict[str, 
                                               True if not p_cert else None, "uncertified")
             lost += drawn != tp["seal"]["present"]
             doubt += seal_in_doubt(tp)
+            for mark, got in (("seal", r.seal), ("signature", r.signature)):
+                if got.present and tp[mark]["present"] and not (mark == "seal" and seal_in_doubt(tp)):
+                    # Found on a page that has it: outlined where it was drawn, or on something
+                    # else (the page counts as found either way above; a reviewer sees the outline).
+                    by["where"][mark].add(True, True if overlaps(got.bbox, tp[mark]["bbox"]) else None, mark)
             for split in ("all", gen.get("colour", "?")):
                 if not seal_in_doubt(tp):
                     by[split]["seal"].add(True if tp["seal"]["present"] else None, True if pred["seal"] else None, "seal")
@@ -77,6 +87,15 @@ def score(truth_dir: Path, reads: dict[str, list]) -> tuple[dict[str, dict[str, 
                 if t_cert is not None:
                     by[split]["uncertified"].add(True if not t_cert else None, True if not p_cert else None, "uncertified")
     return by, times, lost, doubt
+
+
+def where_line(by) -> str:
+    """Of the marks found on pages that have them, the share outlined where they were drawn."""
+    parts = []
+    for mark in ("seal", "signature"):
+        c = by["where"][mark]
+        parts.append(f"{mark} {c.prf()[1]:.3f} ({c.tp} of {c.tp + c.fn})")
+    return "found where drawn (box overlaps the truth's): " + ", ".join(parts)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     by, times, lost, doubt = score(truth_dir, read_all(truth_dir, args.workers))
     print(f"{truth_dir}: {len(times)} pages")
     print(f"{'split':12} {'mark':12} {'P':>6} {'R':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
-    for split in ["all"] + sorted(k for k in by if k not in ("all", "as drawn")):
+    for split in ["all"] + sorted(k for k in by if k not in ("all", "as drawn", "where")):
         for mark in ("seal", "signature", "uncertified"):
             c = by[split][mark]
             p, r, _ = c.prf()
@@ -109,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     p, r, _ = c.prf()
     print(f"stamps lost in the scan (truth: no seal): {lost}; only traces of which show (not scored): {doubt}")
     print(f"taking both as stamped (as drawn): uncertified P {p:.3f} R {r:.3f} (tp {c.tp} fp {c.fp} fn {c.fn})")
+    print(where_line(by))
     times.sort()
     print(f"marks per page, one core: median {statistics.median(times):.1f} ms, "
           f"p95 {times[max(0, round(0.95 * len(times)) - 1)]:.1f} ms, max {times[-1]:.1f} ms")

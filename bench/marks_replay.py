@@ -26,9 +26,10 @@ from unittest import mock
 import numpy as np
 
 from bench.accuracy import seal_in_doubt
-from bench.marks import KINDS, score
+from bench.marks import KINDS, overlaps, score, where_line
 from extractors import marks as marks_mod
 from extractors.inputs import open_input
+from extractors.ocr import turn_box
 from extractors.readpage import MarkRead, PageJob, init_worker, read_page
 from extractors.settings import ExtractSettings
 
@@ -60,9 +61,14 @@ def _capture_one(args: tuple[PageJob, str]) -> str:
         # What the pipeline found is kept too: a replay of unchanged code must find the same.
         np.savez_compressed(fh, img=img, px_per_in=px_per_in, boxes=boxes, bitonal=bitonal,
                             rotation=read.rotation, colour=read.colour,
-                            seal=read.seal.present, signature=read.signature.present)
+                            seal=read.seal.present, signature=read.signature.present,
+                            seal_box=_box(read.seal.bbox), signature_box=_box(read.signature.bbox))
     tmp.replace(Path(out) / name)
     return name
+
+
+def _box(bbox) -> np.ndarray:
+    return np.array(bbox if bbox is not None else [np.nan] * 4, dtype=np.float64)
 
 
 def capture(set_dir: Path, workers: int) -> Path:
@@ -85,13 +91,23 @@ def capture(set_dir: Path, workers: int) -> Path:
 def _replay_one(path: str) -> tuple[str, int, Replayed]:
     with np.load(path) as z:
         img, px_per_in, boxes, bitonal = z["img"], float(z["px_per_in"]), z["boxes"], bool(z["bitonal"])
+        turns = int(z["rotation"]) // 90 % 4
     t0 = time.perf_counter()
     seal, sig = marks_mod.find_marks(img, px_per_in, [tuple(b) for b in boxes], bitonal)
     ms = (time.perf_counter() - t0) * 1000
     stem, page = Path(path).name[: -len(".npz")].rsplit(".p", 1)
     index = int(page) - 1
-    return stem, index, Replayed(index, MarkRead(seal.present, round(seal.score, 3), seal.bbox),
-                                 MarkRead(sig.present, round(sig.score, 3), sig.bbox), ms)
+    # The capture is the page turned upright; boxes go back onto the page as stored, in points,
+    # as the pipeline gives them (extractors.readpage._upright_marks).
+    h, w = img.shape[:2]
+    if turns % 2:
+        w, h = h, w
+
+    def read(found) -> MarkRead:
+        box = tuple(round(v * 72 / px_per_in, 2) for v in turn_box(found.bbox, turns, w, h, back=True)) if found.present else None
+        return MarkRead(found.present, round(found.score, 3), box)
+
+    return stem, index, Replayed(index, read(seal), read(sig), ms)
 
 
 def replay(set_dir: Path, workers: int, only: str | None = None) -> dict[str, list[Replayed]]:
@@ -108,7 +124,8 @@ def replay(set_dir: Path, workers: int, only: str | None = None) -> dict[str, li
 
 
 def errors(set_dir: Path, reads: dict[str, list[Replayed]]) -> list[str]:
-    """A line per mark the replay got wrong: file, page, colour, mark, truth, found (score)."""
+    """A line per mark the replay got wrong: file, page, colour, mark, truth, found (score); AT:
+    found on a page that has it, but outlined elsewhere."""
     lines = []
     for stem, pages in sorted(reads.items()):
         truth = json.loads((set_dir / f"{stem}.truth.json").read_text(encoding="utf-8"))
@@ -121,6 +138,8 @@ def errors(set_dir: Path, reads: dict[str, list[Replayed]]) -> list[str]:
                 if got.present != tp[mark]["present"]:
                     kind = "FN" if tp[mark]["present"] else "FP"
                     lines.append(f"{kind} {mark:9} {stem} p{r.index + 1} {colour:9} score {got.score:.3f}")
+                elif got.present and not overlaps(got.bbox, tp[mark]["bbox"]):
+                    lines.append(f"AT {mark:9} {stem} p{r.index + 1} {colour:9} score {got.score:.3f}: found on something else")
     return lines
 
 
@@ -142,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
             c = by["all"][mark]
             p, r, _ = c.prf()
             print(f"  {mark:12} P {p:.3f} R {r:.3f} (tp {c.tp} fp {c.fp} fn {c.fn})")
+        print("  " + where_line(by))
         times.sort()
         print(f"  marks per page, replayed ({args.workers} processes): median {statistics.median(times):.1f} ms, "
               f"p95 {times[max(0, round(0.95 * len(times)) - 1)]:.1f} ms, max {times[-1]:.1f} ms")
