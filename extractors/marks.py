@@ -335,6 +335,11 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
             # inside a stamp only a darker stroke is a pen's (same-tone strokes inside a stamp are
             # told by their shape: _strokes_inside).
             continue
+        if seal.present and _stamp_rim(rest, b.box, seal.bbox, px_per_in):
+            continue
+        if oval is not None and _iou(_widened(b.box, 2, mask.shape), seal.bbox) > 0 \
+                and _rest_of_oval(mask, rest, b.box, seal.bbox, px_per_in):
+            continue
         if _in_cell(b.box, rules[0], px_per_in):
             continue  # print in a table cell the reader missed (a bold header), not a signature
         candidates.append(b)
@@ -1061,6 +1066,40 @@ def _strokes_in_oval(mask: np.ndarray, oval, px_per_in: float) -> Found | None:
     if max(box[2] - box[0], box[3] - box[1]) < px_per_in * 0.3:
         return None
     return Found(True, 0.62, box)
+
+
+def _rest_of_oval(mask: np.ndarray, ink: np.ndarray, box, seal_box, px_per_in: float) -> bool:
+    """Whether the ink in `box`, beside the stamp found, is the rest of an oval stamp found by the
+    ring through one end of it: one oval's outline fills both boxes, drawn along 0.85 of its
+    length, and nine tenths of that ink lie in its rim's band (its border and letters). A pen's
+    stroke out of the stamp crosses the band (generated sets 581, file 25; 601, file 65)."""
+    fit = _fit_oval(mask, _union(seal_box, box), px_per_in, filling=True)
+    if fit is None or fit[0] < 0.85:
+        return False
+    x0, y0, x1, y1 = (int(v) for v in box)
+    ys, xs = np.nonzero(ink[y0:y1, x0:x1])
+    d = _oval_dist(xs + x0, ys + y0, fit[1])
+    return len(d) > 0 and float(((d >= 0.7) & (d <= 1.1)).mean()) >= 0.9
+
+
+def _stamp_rim(mask: np.ndarray, box, seal_box, px_per_in: float) -> bool:
+    """Whether the ink in `box` lies along one stamp-sized oval centred in or by the found stamp:
+    a stretch of its rim run past the outline found for it (an oval stamp found by the circle
+    through one end, or part of it). A pen's strokes do not follow an oval."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    ys, xs = np.nonzero(mask[y0:y1, x0:x1])
+    if len(xs) < 20:
+        return False
+    xs, ys = xs + x0, ys + y0
+    (fx, fy), (ax, ay), ang = cv2.fitEllipse(np.column_stack([xs, ys]).astype(np.float32))
+    if not (np.isfinite(ax) and np.isfinite(ay)) or not (0.3 * px_per_in <= min(ax, ay) / 2 and max(ax, ay) / 2 <= 1.4 * px_per_in):
+        return False
+    sx0, sy0, sx1, sy1 = seal_box
+    gx, gy = 0.25 * (sx1 - sx0), 0.25 * (sy1 - sy0)
+    if not (sx0 - gx <= fx <= sx1 + gx and sy0 - gy <= fy <= sy1 + gy):
+        return False
+    fit = (fx, fy, ax / 2, ay / 2, np.deg2rad(ang))
+    return float(np.median(np.abs(_oval_dist(xs, ys, fit) - 1.0))) < 0.05
 
 
 def _stamp_arc(xs: np.ndarray, ys: np.ndarray, oval) -> bool:

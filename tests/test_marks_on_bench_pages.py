@@ -157,6 +157,12 @@ PAGES = {
     # A turned oval stamp of two rings, no signature: its inner ring, no scaled copy of the
     # outline, was left in arcs spanning the stamp, as a pen's stroke does.
     "an oval stamp's inner ring is no signature": (781, 38, 1),
+    # Signatures found on something else than the pen's strokes (the page has a signature, but
+    # the box outlined for a reviewer was not on it): an oval stamp found by the circle through
+    # one end, the rest of its rim and letters taken for the pen's strokes...
+    "the rest of an oval stamp is no signature": (601, 65, 2),
+    # ...and a round stamp's rim run past the ring found for it.
+    "a stretch of a stamp's rim is no signature": (601, 89, 1),
 }
 
 
