@@ -163,6 +163,10 @@ PAGES = {
     "the rest of an oval stamp is no signature": (601, 65, 2),
     # ...and a round stamp's rim run past the ring found for it.
     "a stretch of a stamp's rim is no signature": (601, 89, 1),
+    # Rows of print the reader missed, taken for signatures: a bold heading on a bitonal page
+    # with no signature, and a table's two-line header on a page signed further down.
+    "an unread bold heading is no signature": (781, 46, 1),
+    "an unread table header is no signature": (621, 1, 1),
 }
 
 
