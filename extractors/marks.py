@@ -1162,11 +1162,19 @@ def _field_stroke(xs: np.ndarray, ys: np.ndarray, shape: tuple[int, int], px_per
     of print, nor words: pieces each a line of print (a field's two lines of bold letters, joined
     at places on a bitonal scan, span no line's band together: generated set 671, file 49). A
     thin pen's stroke on a grayscale scan breaks into pieces too short to tell (set 711, file
-    115), with at most one, the stamp's star, as large as a word."""
+    115), with at most one, the stamp's star, as large as a word, the pieces close together.
+    `xs`, `ys` are in an image of `shape`."""
     if len(xs) == 0 or max(np.ptp(xs), np.ptp(ys)) < px_per_in * 0.3 or _print_line(xs, ys, px_per_in):
         return False
     field = np.zeros(shape, np.uint8)
     field[ys, xs] = 1
+    # Joined across gaps of up to 0.2 inch (a thin pen's stroke breaks at smaller ones), some
+    # piece must span 0.3 inch: a line of letters whose two ends alone touch the ring spans the
+    # field only with its middle, which is no part of this ink (generated set 811, file 142).
+    k = max(3, int(px_per_in * 0.2)) | 1
+    joined = cv2.connectedComponentsWithStats(cv2.dilate(field, np.ones((k, k), np.uint8)), connectivity=8)[2][1:]
+    if not len(joined) or max(joined[:, 2].max(), joined[:, 3].max()) - k + 1 < px_per_in * 0.3:
+        return False
     n, labels, stats, _ = cv2.connectedComponentsWithStats(field, connectivity=8)
     words = 0
     for i in range(1, n):

@@ -167,6 +167,9 @@ PAGES = {
     # with no signature, and a table's two-line header on a page signed further down.
     "an unread bold heading is no signature": (781, 46, 1),
     "an unread table header is no signature": (621, 1, 1),
+    # A round stamp on a bitonal page, no signature: its number line touches the inner ring at
+    # both ends, and those two ends, half an inch apart, were taken for a stroke spanning the field.
+    "a number line's two ends are no signature": (811, 142, 2),
 }
 
 
