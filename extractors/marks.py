@@ -1125,15 +1125,14 @@ def _stamp_rim(mask: np.ndarray, box, seal_box, px_per_in: float) -> bool:
     if len(xs) < 20:
         return False
     xs, ys = xs + x0, ys + y0
-    (fx, fy), (ax, ay), ang = cv2.fitEllipse(np.column_stack([xs, ys]).astype(np.float32))
-    if not (np.isfinite(ax) and np.isfinite(ay)) or not (0.3 * px_per_in <= min(ax, ay) / 2 and max(ax, ay) / 2 <= 1.4 * px_per_in):
+    fit = _ellipse_through(xs, ys)
+    if fit is None or not (0.3 * px_per_in <= min(fit[2], fit[3]) and max(fit[2], fit[3]) <= 1.4 * px_per_in):
         return False
     sx0, sy0, sx1, sy1 = seal_box
     gx, gy = 0.25 * (sx1 - sx0), 0.25 * (sy1 - sy0)
-    if not (sx0 - gx <= fx <= sx1 + gx and sy0 - gy <= fy <= sy1 + gy):
+    if not (sx0 - gx <= fit[0] <= sx1 + gx and sy0 - gy <= fit[1] <= sy1 + gy):
         return False
-    fit = (fx, fy, ax / 2, ay / 2, np.deg2rad(ang))
-    return float(np.median(np.abs(_oval_dist(xs, ys, fit) - 1.0))) < 0.05
+    return _off_oval(xs, ys, fit) < 0.05
 
 
 def _stamp_arc(xs: np.ndarray, ys: np.ndarray, oval) -> bool:
@@ -1147,14 +1146,27 @@ def _stamp_arc(xs: np.ndarray, ys: np.ndarray, oval) -> bool:
     turn = np.unique(((np.arctan2(ys - cy, xs - cx) + np.pi) / (2 * np.pi) * 36).astype(int) % 36)
     if len(turn) < 9:
         return False
-    (fx, fy), (ax, ay), ang = cv2.fitEllipse(np.column_stack([xs, ys]).astype(np.float32))
+    fit = _ellipse_through(xs, ys)
     r = max(a, b)
     # About the stamp's centre and of a ring's size: an arc's fit is loose along the arc, an
     # eighth of a turn leaves the centre a fifth of the size off (two arcs of the inner ring).
-    if not (np.isfinite(ax) and np.isfinite(ay)) or np.hypot(fx - cx, fy - cy) > 0.3 * r or not 0.5 * r <= max(ax, ay) / 2 <= 1.2 * r:
+    if fit is None or np.hypot(fit[0] - cx, fit[1] - cy) > 0.3 * r or not 0.5 * r <= max(fit[2], fit[3]) <= 1.2 * r:
         return False
-    fit = (fx, fy, ax / 2, ay / 2, np.deg2rad(ang))
-    return float(np.median(np.abs(_oval_dist(xs, ys, fit) - 1.0))) < 0.04
+    return _off_oval(xs, ys, fit) < 0.04
+
+
+def _ellipse_through(xs: np.ndarray, ys: np.ndarray):
+    """The least-squares ellipse through the points as (cx, cy, semi-axis a, semi-axis b, angle
+    in radians), or None where the fit degenerates."""
+    (fx, fy), (ax, ay), ang = cv2.fitEllipse(np.column_stack([xs, ys]).astype(np.float32))
+    if not (np.isfinite(ax) and np.isfinite(ay)):
+        return None
+    return fx, fy, ax / 2, ay / 2, np.deg2rad(ang)
+
+
+def _off_oval(xs: np.ndarray, ys: np.ndarray, oval) -> float:
+    """How far the points lie off the oval's outline: the median, in units of its size."""
+    return float(np.median(np.abs(_oval_dist(xs, ys, oval) - 1.0)))
 
 
 def _field_stroke(xs: np.ndarray, ys: np.ndarray, shape: tuple[int, int], px_per_in: float) -> bool:

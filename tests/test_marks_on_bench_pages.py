@@ -5,16 +5,13 @@ import os
 
 import pytest
 
+from bench.marks import overlaps
 from extractors.inputs import open_input
 from extractors.pagepool import page_pool
 from extractors.readpage import PageJob, init_worker, read_page
 from extractors.settings import ExtractSettings
 from samplegen.__main__ import planned
 from samplegen.generate import build_file
-
-
-def _overlap(a, b) -> bool:
-    return a is not None and a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 # (set seed, file, page): what was missed or found wrongly, and why.
@@ -206,4 +203,4 @@ def test_marks_on_a_page_the_benchmark_got_wrong_before(reads, case):
     for mark, got in (("seal", read.seal), ("signature", read.signature)):
         assert got.present == want[mark]["present"], (mark, got, want[mark])
         if got.present:
-            assert _overlap(got.bbox, want[mark]["bbox"]), (mark, got.bbox, want[mark]["bbox"])
+            assert overlaps(got.bbox, want[mark]["bbox"]), (mark, got.bbox, want[mark]["bbox"])
