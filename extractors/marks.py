@@ -328,6 +328,7 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
         # a little apart (generated set 581, file 138): they are taken together.
         blobs = _blobs(rest, coloured, px_per_in, reach_in=0.12 if corners is not None else 0.06)
     candidates = []
+    grown = seal.bbox
     for b in blobs:
         if seal.present and (b is seal_blob or _iou(b.box, seal.bbox) > 0.6
                              or (_inside(b.box, seal.bbox) > 0.85 and not (_darker(gray, mask, b.box, seal.bbox, rest) and _long_stroke(rest, b.box, px_per_in)))):
@@ -339,12 +340,15 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
             continue
         if _print_row(rest, b.box, px_per_in):
             continue
-        if oval is not None and _iou(_widened(b.box, 2, mask.shape), seal.bbox) > 0 \
+        if seal.present and corners is None and _iou(_widened(b.box, int(px_per_in * 0.05), mask.shape), seal.bbox) > 0 \
                 and _rest_of_oval(mask, rest, b.box, seal.bbox, px_per_in):
+            if oval is None:
+                grown = _union(grown, b.box)  # the stamp found as one blob of its rim is the whole oval
             continue
         if _in_cell(b.box, rules[0], px_per_in):
             continue  # print in a table cell the reader missed (a bold header), not a signature
         candidates.append(b)
+    seal.bbox = grown
     sig = _best_signature(candidates, ink, px_per_in, sig)
     if black is not None and not sig.present:
         stamp = seal.bbox if seal.present else None
@@ -453,10 +457,14 @@ def _seek_seal(mask: np.ndarray, coloured: np.ndarray, dark: np.ndarray | None, 
         found = _best_oval(blobs, mask, coloured, px_per_in, h)
         if found is not None and found[0].score > seal.score:
             (seal, oval), seal_blob = found, None
-    if not seal.present or (oval is not None and seal.score < 0.75):
+    held = [b for b in blobs if _inside(seal.bbox, b.box) > 0.9 and _area(b.box) > 1.5 * _area(seal.bbox)] \
+        if oval is not None and seal_blob is None else []
+    if not seal.present or (oval is not None and seal.score < 0.75) or held:
         # A weak oval may be a worn rectangular stamp turned on the page, the oval through its
-        # corners and letters (a bitonal page of generated set 751, file 51).
-        turned = _turned_frame(blobs, turned_source, coloured, px_per_in, h)
+        # corners and letters (a bitonal page of generated set 751, file 51); a ring within a
+        # larger blob, the circle through a turned rectangular stamp's letters and border
+        # (generated set 831, file 56).
+        turned = _turned_frame(held if seal.present and seal.score >= 0.75 else blobs, turned_source, coloured, px_per_in, h)
         if turned is not None and turned[0].score > seal.score:
             (seal, corners), seal_blob, oval = turned, None, None
     if not seal.present:
@@ -907,6 +915,10 @@ def _inside(a, b) -> float:
     return ix * iy / max(1, (a[2] - a[0]) * (a[3] - a[1]))
 
 
+def _area(box) -> int:
+    return max(0, box[2] - box[0]) * max(0, box[3] - box[1])
+
+
 def _union(a, b) -> tuple[int, int, int, int]:
     return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
 
@@ -962,6 +974,12 @@ def _best_circle(mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_
             # worn stamp keeps ink all round: the rings taken for stamps on 3,392 captured
             # pages left 0.38 of theirs empty at most.
             continue
+        if _blank_rows(mask, (cx, cy, r), int(px_per_in * 0.08)) >= 3:
+            # Rows of print the reader missed, a circle through them (a table's column of codes,
+            # 0.13 inch between its four rows: generated set 831, file 100). A ring's two sides
+            # have ink at every height; a worn one's, or a circle through a worn rectangular
+            # stamp, all but a band or two (sets 641, file 126; 741, file 78).
+            continue
         if _pieces(mask, _disc_box((cx, cy, r * 0.7))) < 5 and _ink_around(mask, (cx, cy, r)) > 0.3:
             # A signature's loops, its strokes running on out of the ring: a stamp's ring holds
             # its letters (or a worn one's specks), or at least nothing leaves it. Unless the ink
@@ -977,6 +995,17 @@ def _best_circle(mask: np.ndarray, coloured: np.ndarray, px_per_in: float, page_
         if best is None or score > best[0]:
             best = (score, (float(cx), float(cy), float(r)))
     return best
+
+
+def _blank_rows(mask: np.ndarray, disc, least: int) -> int:
+    """Runs of at least `least` rows without ink between rows with ink, in the disc's box less
+    its top and bottom tenths (where a ring runs along the rows)."""
+    cx, cy, r = disc
+    h, w = mask.shape
+    sub = mask[max(0, int(cy - 0.9 * r)):min(h, int(cy + 0.9 * r)), max(0, int(cx - 1.05 * r)):min(w, int(cx + 1.05 * r))]
+    inked = np.flatnonzero(sub.any(axis=1))
+    gaps = np.diff(inked) - 1  # blank rows between consecutive inked ones
+    return int((gaps >= least).sum())
 
 
 def _longest_gap(near: np.ndarray, cx: float, cy: float, r: float, angles: np.ndarray) -> float:
@@ -1206,12 +1235,15 @@ def _strokes_in_rect(mask: np.ndarray, box, px_per_in: float) -> Found | None:
         return None
     (cx, cy), (rw, rh), angle = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
     picked = []
-    # Past both borders of a double-bordered stamp; or, where its borders are straight rules
-    # (an upright stamp), without them, nearer the border: a pen's stroke runs there too.
+    # Past both borders of a double-bordered stamp; or, without its borders' straight rules,
+    # nearer the border: a pen's stroke runs there too, and one run in across the border of a
+    # turned stamp may not reach past both (generated set 831, file 145).
     passes = [(crop, 0.18 * min(rw, rh))]
-    if min(angle % 90, 90 - angle % 90) <= 2:
-        rules = np.bitwise_or(*_rule_parts(crop.astype(bool), px_per_in, int(px_per_in * 0.35), int(px_per_in * 0.35)))
-        passes.append((crop & ~cv2.dilate(rules, np.ones((3, 3), np.uint8)), px_per_in * 0.05))
+    # Rules turned upright and back are ragged: a turned stamp's inner border is left in pieces
+    # by them, taken a little further in (generated set 821, file 24).
+    upright = min(angle % 90, 90 - angle % 90) <= 2
+    passes.append((crop & ~cv2.dilate(_rect_rules(crop, angle, px_per_in), np.ones((3, 3), np.uint8)),
+                   px_per_in * (0.05 if upright else 0.1)))
     for part, inset in passes:
         inner = np.zeros_like(crop)
         corners = cv2.boxPoints(((cx, cy), (max(1.0, rw - 2 * inset), max(1.0, rh - 2 * inset)), angle))
@@ -1237,6 +1269,17 @@ def _strokes_in_rect(mask: np.ndarray, box, px_per_in: float) -> Found | None:
         return None
     return Found(True, 0.62, (min(b[0] for b in picked), min(b[1] for b in picked),
                               max(b[2] for b in picked), max(b[3] for b in picked)))
+
+
+def _rect_rules(crop: np.ndarray, angle: float, px_per_in: float) -> np.ndarray:
+    """The straight rules in `crop` along a rectangle's sides turned by `angle` degrees
+    (cv2.minAreaRect's), found with the crop turned upright."""
+    n = int(px_per_in * 0.35)
+    if min(angle % 90, 90 - angle % 90) <= 2:  # upright
+        return np.bitwise_or(*_rule_parts(crop.astype(bool), px_per_in, n, n))
+    turned, back = _upright(crop, angle)
+    rules = np.bitwise_or(*_rule_parts(turned.astype(bool), px_per_in, n, n))
+    return cv2.warpAffine(rules, back, crop.shape[::-1], flags=cv2.INTER_NEAREST)
 
 
 def _extents(piece: np.ndarray, angle: float) -> tuple[float, float]:

@@ -167,6 +167,21 @@ PAGES = {
     # A round stamp on a bitonal page, no signature: its number line touches the inner ring at
     # both ends, and those two ends, half an inch apart, were taken for a stroke spanning the field.
     "a number line's two ends are no signature": (811, 142, 2),
+    # A signature run in across the border of a rectangular stamp turned 6 degrees (bitonal):
+    # outside, too short to count; inside, cut short by the inset past both borders.
+    "signature run into a turned rectangular stamp": (831, 145, 1),
+    # ...sought nearer a turned stamp's border, without its rules: a grey stamp of two borders
+    # turned 25 degrees, no signature, its thin inner border left in pieces (grayscale).
+    "a turned stamp's inner border is no signature": (821, 24, 1),
+    # A wide oval stamp whose rim broke into two blobs, found as the blob of one end: the other
+    # end, beside it, was taken for a signature on a page with none (colour).
+    "the other end of an oval stamp in two blobs": (831, 88, 1),
+    # A column of codes the reader missed in a table on a page with no stamp: a circle through
+    # its rows was taken for a stamp's ring.
+    "rows of unread print are no stamp's ring": (831, 100, 2),
+    # A large rectangular stamp turned 20 degrees with a black pen across it (colour): a circle
+    # through its letters and border was taken for the stamp, the rest of its letters for the pen.
+    "a circle in a turned rectangular stamp is not the stamp": (831, 56, 1),
 }
 
 
