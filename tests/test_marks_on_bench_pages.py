@@ -182,6 +182,16 @@ PAGES = {
     # A large rectangular stamp turned 20 degrees with a black pen across it (colour): a circle
     # through its letters and border was taken for the stamp, the rest of its letters for the pen.
     "a circle in a turned rectangular stamp is not the stamp": (831, 56, 1),
+    # Turned rectangular stamps outlined short of one side (bitonal), a pen's straight stroke
+    # inside (or a line of letters) proposing a side as well drawn as the worn border: the pen
+    # inside was taken for the stamp's and a stretch of its border outside for a signature...
+    "a worn turned stamp is outlined whole": (821, 148, 1),
+    # ...or the pen's strokes out of the stamp were left joined to its outline, and an unread
+    # heading taken for the signature instead.
+    "a turned stamp outlined whole leaves the pen outside": (821, 45, 1),
+    # A bold pen inside a rectangular stamp on a heavily degraded bitonal scan, joined to the
+    # stamp's bold letters: the piece's share of edge pixels (0.58) was under a thin stroke's.
+    "a bold pen joined to a stamp's letters": (831, 25, 1),
 }
 
 
