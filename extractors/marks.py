@@ -347,6 +347,8 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
             continue
         if _in_cell(b.box, rules[0], px_per_in):
             continue  # print in a table cell the reader missed (a bold header), not a signature
+        if _word_in_line(b.box, text_boxes, px_per_in):
+            continue
         candidates.append(b)
     seal.bbox = grown
     sig = _best_signature(candidates, ink, px_per_in, sig)
@@ -459,12 +461,14 @@ def _seek_seal(mask: np.ndarray, coloured: np.ndarray, dark: np.ndarray | None, 
             (seal, oval), seal_blob = found, None
     held = [b for b in blobs if _inside(seal.bbox, b.box) > 0.9 and _area(b.box) > 1.5 * _area(seal.bbox)] \
         if oval is not None and seal_blob is None else []
-    if not seal.present or (oval is not None and seal.score < 0.75) or held:
+    weak = not seal.present or (oval is not None and seal.score < 0.75)
+    if weak or held or (seal_blob is not None and seal.score < 0.75):
         # A weak oval may be a worn rectangular stamp turned on the page, the oval through its
         # corners and letters (a bitonal page of generated set 751, file 51); a ring within a
         # larger blob, the circle through a turned rectangular stamp's letters and border
-        # (generated set 831, file 56).
-        turned = _turned_frame(held if seal.present and seal.score >= 0.75 else blobs, turned_source, coloured, px_per_in, h)
+        # (generated set 831, file 56); a blob found weakly, the part of a worn turned stamp
+        # whose border broke (set 791, file 89).
+        turned = _turned_frame(blobs if weak else held or [seal_blob], turned_source, coloured, px_per_in, h)
         if turned is not None and turned[0].score > seal.score:
             (seal, corners), seal_blob, oval = turned, None, None
     if not seal.present:
@@ -1101,6 +1105,22 @@ def _strokes_in_oval(mask: np.ndarray, oval, px_per_in: float) -> Found | None:
     if max(box[2] - box[0], box[3] - box[1]) < px_per_in * 0.3:
         return None
     return Found(True, 0.62, box)
+
+
+def _word_in_line(box, text_boxes, px_per_in: float) -> bool:
+    """Whether the box is a word the reader missed in a line it read: beside a read word (0.12
+    inch apart at most), level with it (its top and foot within a third of that word's height
+    of the word's) and at most twice as tall (quotes, a comma: 1.76 times). A signature after a label
+    stands taller than its line (generated set 791, file 42: '"Seller",' unread mid-line)."""
+    x0, y0, x1, y1 = box
+    gap = 0.12 * px_per_in
+    for wx0, wy0, wx1, wy1 in text_boxes:
+        wh = wy1 - wy0
+        if wh <= 0 or not (wx1 - gap <= x0 <= wx1 + gap or wx0 - gap <= x1 <= wx0 + gap):
+            continue
+        if abs(y0 - wy0) <= wh / 3 + 0.04 * px_per_in and abs(y1 - wy1) <= wh / 3 + 0.04 * px_per_in and y1 - y0 <= 2 * wh:
+            return True
+    return False
 
 
 def _print_row(mask: np.ndarray, box, px_per_in: float) -> bool:

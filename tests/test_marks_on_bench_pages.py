@@ -186,12 +186,18 @@ PAGES = {
     # inside (or a line of letters) proposing a side as well drawn as the worn border: the pen
     # inside was taken for the stamp's and a stretch of its border outside for a signature...
     "a worn turned stamp is outlined whole": (821, 148, 1),
+    # ...or found as the blob of its upper part, its bottom border broken off, and that border's
+    # corner taken for the signature (the pen inside the stamp).
+    "a worn turned stamp found as a blob is outlined whole": (791, 89, 1),
     # ...or the pen's strokes out of the stamp were left joined to its outline, and an unread
     # heading taken for the signature instead.
     "a turned stamp outlined whole leaves the pen outside": (821, 45, 1),
     # A bold pen inside a rectangular stamp on a heavily degraded bitonal scan, joined to the
     # stamp's bold letters: the piece's share of edge pixels (0.58) was under a thin stroke's.
     "a bold pen joined to a stamp's letters": (831, 25, 1),
+    # A word the reader missed in the middle of a line it read ('"Seller",' with its quotes and
+    # comma, 0.22 inch tall), on a bitonal page with no signature.
+    "an unread word in a read line is no signature": (791, 42, 1),
 }
 
 
