@@ -867,16 +867,21 @@ def _fit_oval(mask: np.ndarray, box, px_per_in: float, tries: int = 150, specks:
         hits, _ = _inked_on_oval(near, e, scale)
         return hits / _OVAL_POINTS
 
-    fits = []
+    ovals = []
     # Besides the samples, the oval of all the ink's spread, grown a little: a worn stamp is many
     # pieces, each with its own edge, and six points seldom all fall on its rim (generated set
     # 661, file 144), but its rim is what lies outermost.
     ys, xs = np.nonzero(crop)
     spread = cv2.fitEllipse(np.column_stack([xs, ys]).astype(np.float32)) if len(xs) >= 5 else None
     samples = [spread[:1] + ((spread[1][0] * k, spread[1][1] * k),) + spread[2:] for k in (1.0, 1.04, 1.08)] if spread else []
+    # Six distinct edge points a sample, drawn at once (a draw per sample was a worn page's
+    # largest cost); the few rows with a point twice are drawn again.
+    picks = rng.integers(0, len(pts), size=(tries, 6))
+    for i in np.flatnonzero((np.diff(np.sort(picks, axis=1), axis=1) == 0).any(axis=1)):
+        picks[i] = rng.choice(len(pts), 6, replace=False)
     for i in range(tries + len(samples)):
         try:
-            (cx, cy), (ax, ay), ang = samples[i - tries] if i >= tries else cv2.fitEllipse(pts[rng.choice(len(pts), 6, replace=False)])
+            (cx, cy), (ax, ay), ang = samples[i - tries] if i >= tries else cv2.fitEllipse(pts[picks[i]])
         except cv2.error:
             continue
         # An oval stamp is 18 mm across at least; a signature's loops are smaller.
@@ -885,8 +890,12 @@ def _fit_oval(mask: np.ndarray, box, px_per_in: float, tries: int = 150, specks:
             continue
         e = (cx + x0, cy + y0, ax / 2, ay / 2, np.deg2rad(ang))
         if not filling or _iou(_oval_box(e), box) >= 0.8:
-            fits.append((along(e, 1.0), e))
-    fits.sort(key=lambda f: -f[0])
+            ovals.append(e)
+    if not ovals:
+        return None
+    # All samples' outlines looked up at once: the lookups were most of a worn page's time.
+    shares = _inked_on_ovals(near, np.array(ovals, dtype=np.float64), 1.0)[0] / _OVAL_POINTS
+    fits = sorted(zip(shares.tolist(), ovals), key=lambda f: -f[0])
     # The best fit with no ink around its outside: a stamp's inner ring has its outer ring there,
     # the next fits are that outer ring.
     for share, e in fits[:5]:
@@ -1412,13 +1421,20 @@ _OVAL_POINTS = 144  # points an oval's outline is followed at
 def _inked_on_oval(near: np.ndarray, oval, scale: float) -> tuple[int, int]:
     """(points with ink near them, points within the image) of _OVAL_POINTS along the oval
     grown by `scale`; `near` is the ink mask grown by the tolerance asked."""
-    cx, cy, a, b, t = oval
+    hits, seen = _inked_on_ovals(near, np.array([oval], dtype=np.float64), scale)
+    return int(hits[0]), int(seen[0])
+
+
+def _inked_on_ovals(near: np.ndarray, ovals: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """_inked_on_oval for rows of ovals (cx, cy, a, b, t) at once: two arrays."""
+    cx, cy, a, b, t = (ovals[:, i:i + 1] for i in range(5))
     k = np.linspace(0, 2 * np.pi, _OVAL_POINTS, endpoint=False)
     ux, uy = a * scale * np.cos(k), b * scale * np.sin(k)
     px = (cx + ux * np.cos(t) - uy * np.sin(t)).astype(int)
     py = (cy + ux * np.sin(t) + uy * np.cos(t)).astype(int)
     ok = (px >= 0) & (px < near.shape[1]) & (py >= 0) & (py < near.shape[0])
-    return int(near[py[ok], px[ok]].sum()), int(ok.sum())
+    inked = near[np.where(ok, py, 0), np.where(ok, px, 0)] & ok
+    return inked.sum(axis=1), ok.sum(axis=1)
 
 
 def _ring_levels(crop: np.ndarray, dist: np.ndarray, px_per_in: float, drawn: float = 0.93) -> list[float]:
