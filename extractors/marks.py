@@ -373,11 +373,18 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
         # a pixel's gap before its length is asked.
         sig = _best_signature([b for b in _blobs(other, coloured, px_per_in)
                                if _long_stroke(other, b.box, px_per_in, 0.4, bridge=True)], ink, px_per_in, sig)
+    blob_oval = None
+    if seal.present and not sig.present and oval is None and seal_blob is not None:
+        # A stamp found as a blob whose edge is one oval filling its box is an oval stamp alone,
+        # turned or not: its rings are followed by that oval, not by a circle that matched its
+        # box (generated set 841, file 72), and nothing runs out of it (841/16, 851/77).
+        fit = _fit_oval(mask, seal_blob.box, px_per_in, filling=True)
+        blob_oval = fit[1] if fit is not None and fit[0] >= 0.85 else None
     if seal.present and not sig.present:
-        inside = _strokes_inside(mask, seal, seal_blob, oval, circle, px_per_in)
+        inside = _strokes_inside(mask, seal, seal_blob, oval if oval is not None else blob_oval, circle, px_per_in)
         if inside is not None:
             sig = inside
-    if seal.present and not sig.present and seal_blob is not None \
+    if seal.present and not sig.present and seal_blob is not None and blob_oval is None \
             and outline_coverage(mask, seal_blob.box, px_per_in) < 0.85:
         # A signature written across the seal merges with it (its border no longer follows the
         # blob's outline): look for strokes reaching out of the stamp.
@@ -1119,8 +1126,9 @@ def _strokes_in_oval(mask: np.ndarray, oval, px_per_in: float) -> Found | None:
 def _word_in_line(box, text_boxes, px_per_in: float) -> bool:
     """Whether the box is a word the reader missed in a line it read: beside a read word (0.12
     inch apart at most), level with it (its top and foot within a third of that word's height
-    of the word's) and at most twice as tall (quotes, a comma: 1.76 times). A signature after a label
-    stands taller than its line (generated set 791, file 42: '"Seller",' unread mid-line)."""
+    of the word's) and at most twice as tall (quotes, a comma: 1.76 times). A signature after
+    a label stands taller than its line (generated set 791, file 42: '"Seller",' unread
+    mid-line)."""
     x0, y0, x1, y1 = box
     gap = 0.12 * px_per_in
     for wx0, wy0, wx1, wy1 in text_boxes:
@@ -1274,9 +1282,8 @@ def _strokes_in_rect(mask: np.ndarray, box, px_per_in: float) -> Found | None:
     passes = [(crop, 0.18 * min(rw, rh))]
     # Rules turned upright and back are ragged: a turned stamp's inner border is left in pieces
     # by them, taken a little further in (generated set 821, file 24).
-    upright = min(angle % 90, 90 - angle % 90) <= 2
     passes.append((crop & ~cv2.dilate(_rect_rules(crop, angle, px_per_in), np.ones((3, 3), np.uint8)),
-                   px_per_in * (0.05 if upright else 0.1)))
+                   px_per_in * (0.05 if _upright_angle(angle) else 0.1)))
     for part, inset in passes:
         inner = np.zeros_like(crop)
         corners = cv2.boxPoints(((cx, cy), (max(1.0, rw - 2 * inset), max(1.0, rh - 2 * inset)), angle))
@@ -1307,11 +1314,16 @@ def _strokes_in_rect(mask: np.ndarray, box, px_per_in: float) -> Found | None:
                               max(b[2] for b in picked), max(b[3] for b in picked)))
 
 
+def _upright_angle(angle: float) -> bool:
+    """Whether a rectangle turned by `angle` degrees stands within 2 degrees of upright."""
+    return min(angle % 90, 90 - angle % 90) <= 2
+
+
 def _rect_rules(crop: np.ndarray, angle: float, px_per_in: float) -> np.ndarray:
     """The straight rules in `crop` along a rectangle's sides turned by `angle` degrees
     (cv2.minAreaRect's), found with the crop turned upright."""
     n = int(px_per_in * 0.35)
-    if min(angle % 90, 90 - angle % 90) <= 2:  # upright
+    if _upright_angle(angle):
         return np.bitwise_or(*_rule_parts(crop.astype(bool), px_per_in, n, n))
     turned, back = _upright(crop, angle)
     rules = np.bitwise_or(*_rule_parts(turned.astype(bool), px_per_in, n, n))

@@ -198,6 +198,12 @@ PAGES = {
     # A word the reader missed in the middle of a line it read ('"Seller",' with its quotes and
     # comma, 0.22 inch tall), on a bitonal page with no signature.
     "an unread word in a read line is no signature": (791, 42, 1),
+    # Turned oval stamps found as one blob, no signature: a two-ring one whose rings were
+    # followed by a circle that matched its box (bitonal), and two whose ends, past the largest
+    # disc in them, were taken for strokes run out of a round stamp (grayscale, bitonal).
+    "a turned oval stamp found as a blob is no circle": (841, 72, 1),
+    "a turned oval stamp's ends are no signature (grayscale)": (841, 16, 1),
+    "a turned oval stamp's ends are no signature (bitonal)": (851, 77, 2),
 }
 
 
