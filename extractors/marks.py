@@ -373,15 +373,15 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
         # a pixel's gap before its length is asked.
         sig = _best_signature([b for b in _blobs(other, coloured, px_per_in)
                                if _long_stroke(other, b.box, px_per_in, 0.4, bridge=True)], ink, px_per_in, sig)
-    blob_oval = None
+    blob_fit = None
     if seal.present and not sig.present and oval is None and seal_blob is not None:
         # A stamp found as a blob whose edge is one oval filling its box is an oval stamp alone,
         # turned or not: its rings are followed by that oval, not by a circle that matched its
         # box (generated set 841, file 72), and nothing runs out of it (841/16, 851/77).
-        fit = _fit_oval(mask, seal_blob.box, px_per_in, filling=True)
-        blob_oval = fit[1] if fit is not None and fit[0] >= 0.85 else None
+        blob_fit = _fit_oval(mask, seal_blob.box, px_per_in, filling=True)
+    blob_oval = blob_fit[1] if blob_fit is not None and blob_fit[0] >= 0.85 else None
     if seal.present and not sig.present:
-        inside = _strokes_inside(mask, seal, seal_blob, oval if oval is not None else blob_oval, circle, px_per_in)
+        inside = _strokes_inside(mask, seal, seal_blob, blob_fit, oval if oval is not None else blob_oval, circle, px_per_in)
         if inside is not None:
             sig = inside
     if seal.present and not sig.present and seal_blob is not None and blob_oval is None \
@@ -1046,10 +1046,12 @@ def _longest_gap(near: np.ndarray, cx: float, cy: float, r: float, angles: np.nd
     return float(runs.max(initial=0)) / len(angles)
 
 
-def _strokes_inside(mask: np.ndarray, seal: Found, seal_blob: Blob | None, oval, circle, px_per_in: float) -> Found | None:
+def _strokes_inside(mask: np.ndarray, seal: Found, seal_blob: Blob | None, blob_fit, oval, circle,
+                    px_per_in: float) -> Found | None:
     """A signature written inside the stamp in the same tone (a bitonal scan), sought by the
     stamp's shape: the outline found for it, a ring matching it, or the ellipse inscribed in its
-    blob when that fits better than a rectangle; else it is taken as rectangular."""
+    blob when that fits better than a rectangle; else it is taken as rectangular. `blob_fit`:
+    _fit_oval's answer (filling) for the blob's box, where the stamp was found as `seal_blob`."""
     ring = oval
     if ring is None and circle is not None and _iou(_disc_box(circle[1]), seal.bbox) > 0.6:
         cx, cy, r = circle[1]
@@ -1060,8 +1062,7 @@ def _strokes_inside(mask: np.ndarray, seal: Found, seal_blob: Blob | None, oval,
             # The ellipse inscribed in the blob's box is upright; a turned oval stamp is not, and
             # its own rim, off that ellipse, would pass for strokes across it (generated set 651,
             # file 15): the outline is fitted to the blob's outer edge where that agrees.
-            fit = _fit_oval(mask, seal_blob.box, px_per_in, filling=True)
-            ring = fit[1] if fit is not None else shares[2]
+            ring = blob_fit[1] if blob_fit is not None else shares[2]
     # In a round stamp: strokes that run across it, where its rings and letters keep their
     # distance from the centre. In a rectangular one: tall strokes in its middle, where it has
     # only its borders' insets and short lines of small letters.
