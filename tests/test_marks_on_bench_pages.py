@@ -204,6 +204,10 @@ PAGES = {
     "a turned oval stamp found as a blob is no circle": (841, 72, 1),
     "a turned oval stamp's ends are no signature (grayscale)": (841, 16, 1),
     "a turned oval stamp's ends are no signature (bitonal)": (851, 77, 2),
+    # Bold pens run across the inner border of a rectangular stamp on bitonal scans: the border
+    # taken out cut each pen in pieces, the one left inside lower than a line of letters.
+    "a pen cut by a stamp's inner border (PNG)": (871, 89, 1),
+    "a pen cut by a stamp's inner border (TIFF)": (841, 71, 1),
 }
 
 
