@@ -367,8 +367,9 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
             pen = near & (gray < _stamp_dark(gray, coloured, seal.bbox))
             sig = _black_signature(_blobs(pen, coloured, px_per_in), pen, coloured, gray, ink, black_rules[0], seal.bbox, px_per_in, sig)
     if colour_page and seal.present and not sig.present:
-        # A blue pen across a violet stamp (or the reverse), as pale as the stamp's ink: told by its hue.
-        other = _other_hue(img, coloured, seal.bbox, px_per_in)
+        # A blue pen across a violet stamp (or the reverse), as pale as the stamp's ink: told by its
+        # hue, or by its deeper colour.
+        other = _other_ink(img, coloured, seal.bbox, px_per_in)
         # A thin pen's stroke at 100 dpi breaks into pieces a few pixels long: joined across
         # a pixel's gap before its length is asked.
         sig = _best_signature([b for b in _blobs(other, coloured, px_per_in)
@@ -1381,10 +1382,13 @@ def _cut_stroke(black: np.ndarray, coloured: np.ndarray, value: np.ndarray, box,
     return near, _blobs(near, coloured, px_per_in)
 
 
-def _other_hue(img: np.ndarray, coloured: np.ndarray, box, px_per_in: float, apart: int = 12, sat: int = 60) -> np.ndarray:
+def _other_ink(img: np.ndarray, coloured: np.ndarray, box, px_per_in: float, apart: int = 12, sat: int = 60,
+               deeper: float = 2.0) -> np.ndarray:
     """Coloured ink over and around a stamp's box whose hue is `apart` (OpenCV's 0-180 hue) from
     the stamp's own, the most common there: a violet stamp's ink lies at 130-150, a blue pen's at
-    110-120 (generated set 671, file 11). Weakly saturated ink is left out: its hue is noise."""
+    110-120 (generated set 671, file 11). Weakly saturated ink is left out: its hue is noise.
+    Also ink of the stamp's hue `deeper` times as saturated as its ink's median: a blue pen over
+    a pale blue stamp (sat 39 there, the pen's 80-175: generated set 771, file 19)."""
     x0, y0, x1, y1 = _widened(box, int(px_per_in * 0.3), coloured.shape)
     out = np.zeros(coloured.shape, bool)
     hsv = cv2.cvtColor(_paper_white(img[y0:y1, x0:x1]), cv2.COLOR_RGB2HSV)
@@ -1393,7 +1397,8 @@ def _other_hue(img: np.ndarray, coloured: np.ndarray, box, px_per_in: float, apa
         return out
     hue = hsv[..., 0].astype(np.int16)
     d = np.abs(hue - int(np.median(hue[col])))
-    out[y0:y1, x0:x1] = col & (np.minimum(d, 180 - d) >= apart)
+    deep = hsv[..., 1] >= deeper * np.median(hsv[..., 1][coloured[y0:y1, x0:x1]])
+    out[y0:y1, x0:x1] = col & ((np.minimum(d, 180 - d) >= apart) | deep)
     return out
 
 

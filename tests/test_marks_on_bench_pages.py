@@ -208,6 +208,9 @@ PAGES = {
     # taken out cut each pen in pieces, the one left inside lower than a line of letters.
     "a pen cut by a stamp's inner border (PNG)": (871, 89, 1),
     "a pen cut by a stamp's inner border (TIFF)": (841, 71, 1),
+    # A thin blue pen over a pale stamp of the same hue on a colour scan: told by its deeper
+    # colour (saturation 80-175, the stamp's median 39).
+    "a blue pen deeper than a pale blue stamp": (771, 19, 1),
 }
 
 
