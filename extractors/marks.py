@@ -67,12 +67,29 @@ def _paper_white(img: np.ndarray) -> np.ndarray:
     return cv2.LUT(img, lut.astype(np.uint8).reshape(256, 1, 3))
 
 
-def _dark_level(gray: np.ndarray) -> float:
+def _dark_level(gray: np.ndarray, share: float = 0.33) -> float:
     """Gray level below which ink is a pen stroke rather than stamp ink (pressed, so paler): about
-    a third of the way from the darkest print to the paper (95 on a clean white scan; higher on
-    a faded, low-contrast one)."""
+    a third of the way (`share`) from the darkest print to the paper (95 on a clean white scan;
+    higher on a faded, low-contrast one)."""
     darkest = float(np.percentile(gray[::4, ::4], 1))
-    return darkest + 0.33 * (_paper_level(gray) - darkest)
+    return darkest + share * (_paper_level(gray) - darkest)
+
+
+def _dark_strokes(gray: np.ndarray, mask: np.ndarray, dark: np.ndarray, box, px_per_in: float) -> np.ndarray:
+    """`dark` with, in the box, the ink next to its pieces 0.08 inch long (within 0.02 inch)
+    that is darker than halfway to the paper: a pen's stroke at 100 dpi pales where it thins or
+    bends, and its darkest pixels alone are pieces too short to tell from a stamp's letters
+    (generated set 881, file 11). A grey stamp's border has dark specks only: grown from them,
+    it was taken for a pen (set 831, file 138)."""
+    x0, y0, x1, y1 = box
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark[y0:y1, x0:x1].astype(np.uint8), connectivity=8)
+    long_ = np.zeros(n, bool)
+    long_[1:] = np.maximum(stats[1:, 2], stats[1:, 3]) >= px_per_in * 0.08
+    k = 2 * max(1, int(round(px_per_in * 0.02))) + 1
+    near = cv2.dilate(long_[labels].astype(np.uint8), np.ones((k, k), np.uint8)).astype(bool)
+    out = dark.copy()
+    out[y0:y1, x0:x1] |= near & mask[y0:y1, x0:x1] & (gray[y0:y1, x0:x1] < _dark_level(gray, 0.5))
+    return out
 
 
 def _paper_level(gray: np.ndarray) -> float:
@@ -323,6 +340,8 @@ def _find(img: np.ndarray, px_per_in: float, text_boxes, bitonal: bool) -> tuple
             # With the border's own width: a box can be found a few pixels inside its outer edge.
             x0, y0, x1, y1 = (int(v) for v in _widened(seal.bbox, int(round(px_per_in * 0.05)), mask.shape))
             outside[y0:y1, x0:x1] = False
+        if toned:
+            dark = _dark_strokes(gray, mask, dark, _widened(seal.bbox, int(px_per_in * 0.3), mask.shape), px_per_in)
         rest = mask & (outside | dark) if toned else mask & outside
         # A signature written across a turned stamp's border is cut by its outline into strokes
         # a little apart (generated set 581, file 138): they are taken together.

@@ -211,6 +211,9 @@ PAGES = {
     # A thin blue pen over a pale stamp of the same hue on a colour scan: told by its deeper
     # colour (saturation 80-175, the stamp's median 39).
     "a blue pen deeper than a pale blue stamp": (771, 19, 1),
+    # A dark blue pen over a blue stamp on a colour page: its pixels darker than the pen level
+    # were pieces too short to tell from letters; the paler ink along them belongs to them.
+    "a dark pen's paler pixels along it": (881, 11, 1),
 }
 
 
