@@ -214,6 +214,12 @@ PAGES = {
     # A dark blue pen over a blue stamp on a colour page: its pixels darker than the pen level
     # were pieces too short to tell from letters; the paler ink along them belongs to them.
     "a dark pen's paler pixels along it": (881, 11, 1),
+    # A worn turned rectangular stamp on a bitonal scan saved as an image PDF, no signature: its
+    # dark border, run past the outline found for it, was taken for a pen; and an unread
+    # '"Buyer",' beside the read "on" was measured by that short word, not by its line.
+    "a turned stamp's border and an unread word are no signature": (901, 8, 1),
+    # The same border taken for the signature where a pen is drawn elsewhere on the stamp.
+    "a turned stamp's border is not the signature drawn": (821, 43, 1),
 }
 
 
