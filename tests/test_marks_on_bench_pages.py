@@ -220,6 +220,10 @@ PAGES = {
     "a turned stamp's border and an unread word are no signature": (901, 8, 1),
     # The same border taken for the signature where a pen is drawn elsewhere on the stamp.
     "a turned stamp's border is not the signature drawn": (821, 43, 1),
+    # Bold pens in round stamps on bitonal scans (2.3-2.8 pixels a column, as print has): one
+    # along the field, one doubled back beside the inner ring. Print has stems across its band.
+    "a bold pen along a round stamp's field": (901, 144, 1),
+    "a pen doubled back beside a round stamp's ring": (871, 126, 1),
 }
 
 
