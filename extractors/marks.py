@@ -1254,6 +1254,7 @@ def _stamp_side(mask: np.ndarray, box, corners: np.ndarray, px_per_in: float) ->
             return True
     return False
 
+
 def _stamp_arc(xs: np.ndarray, ys: np.ndarray, oval) -> bool:
     """Whether points lie along one oval about the stamp's centre, over a quarter of its turn:
     a ring of the stamp's own that no scaled copy of its outline follows (an oval stamp's inner
