@@ -1148,10 +1148,10 @@ def _strokes_in_oval(mask: np.ndarray, oval, px_per_in: float) -> Found | None:
 
 def _word_in_line(box, text_boxes, px_per_in: float) -> bool:
     """Whether the box is a word the reader missed in a line it read: beside a read word (0.12
-    inch apart at most), level with it (its top and foot within a third of that word's height
-    of the word's) and at most twice as tall (quotes, a comma: 1.76 times). A signature after
-    a label stands taller than its line (generated set 791, file 42: '"Seller",' unread
-    mid-line)."""
+    inch apart at most), level with that word's line (its top and foot within a third of the
+    line's height of the line's) and at most twice as tall (quotes, a comma: 1.76 times). A
+    signature after a label stands taller than its line (generated set 791, file 42: '"Seller",'
+    unread mid-line)."""
     x0, y0, x1, y1 = box
     gap = 0.12 * px_per_in
     for wx0, wy0, wx1, wy1 in text_boxes:
@@ -1547,7 +1547,8 @@ def _print_line(xs: np.ndarray, ys: np.ndarray, px_per_in: float) -> bool:
 
 def _stem_share(along: np.ndarray, across: np.ndarray, high: float) -> float:
     """The share of a band's columns (a pixel wide along it) whose ink spans 0.6 of its height:
-    letters' stems cross a line of print (0.73-0.89 of its columns on eight captured sets). A
+    letters' stems cross a line of print (0.73-0.89 of its columns on eight captured sets; one
+    piece on a signed page had 0.44, and no finding changed with it). A
     pen's stroke as bold, or doubled back on itself, runs along the band and crosses it only
     where it turns (0.0-0.15: generated sets 871, file 126; 901, file 144)."""
     cols = np.round(along - along.min()).astype(int)
